@@ -1,0 +1,99 @@
+"""What rules look at: the notebook, each cell's facts, and shared analyses.
+
+Expensive state (the page-order flow, the execution timeline) is built once per
+check and cached here, as marimo's ``LintContext.get_graph()`` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from functools import cached_property
+
+from .facts import CellFacts
+from .model import Cell, LiveName, Notebook, history_from_counts
+from .pageflow import PageFlow
+from .timeline import Step, Timeline
+
+
+class RuleContext:
+    """Inputs of one check plus lazily built, shared analyses."""
+
+    def __init__(
+        self,
+        notebook: Notebook,
+        facts_of: Callable[[str], CellFacts],
+        timeline: Timeline | None = None,
+    ) -> None:
+        self.notebook = notebook
+        self.facts_of = facts_of
+        self._timeline = timeline
+        self.positions = {cell.id: i for i, cell in enumerate(notebook.cells)}
+
+    @cached_property
+    def code_cells(self) -> list[tuple[int, Cell, CellFacts]]:
+        """Code cells in page order with their page position and facts."""
+        return [
+            (i, cell, self.facts_of(cell.source))
+            for i, cell in enumerate(self.notebook.cells)
+            if cell.is_code
+        ]
+
+    @cached_property
+    def page_flow(self) -> PageFlow:
+        """The top-to-bottom simulation."""
+        return PageFlow(self.code_cells)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        """The execution-order replay: the kernel's, or the saved counts'."""
+        if self._timeline is not None:
+            return self._timeline
+        timeline = Timeline(self.facts_of)
+        executions = self.notebook.executions
+        if executions is None:
+            executions = history_from_counts(self.notebook.cells)
+        timeline.extend(executions)
+        return timeline
+
+    @cached_property
+    def live(self) -> dict[str, LiveName] | None:
+        """The live namespace by name, when it was read."""
+        if self.notebook.live_names is None:
+            return None
+        return {n.name: n for n in self.notebook.live_names}
+
+    @cached_property
+    def defined_in_notebook(self) -> frozenset[str]:
+        """Every name some code cell of the notebook binds now."""
+        return frozenset(self.page_flow.binders)
+
+    def last_runs(self) -> Iterator[tuple[int, Cell, CellFacts, Step]]:
+        """Code cells that ran in this history, with their latest step."""
+        steps = self.timeline.steps
+        for position, cell, facts in self.code_cells:
+            index = self.timeline.last_run.get(cell.id)
+            if index is not None:
+                yield position, cell, facts, steps[index]
+
+    def cell_label(self, cell_id: str | None, execution_count: int | None) -> str:
+        """How messages name a cell: by its count, else by its page position."""
+        count = f"[{execution_count}]" if execution_count is not None else ""
+        if cell_id is None:
+            return f"code run outside the notebook {count}".rstrip()
+        position = self.positions.get(cell_id)
+        if position is None:
+            return f"a cell no longer in the notebook {count}".rstrip()
+        return f"cell {count}" if count else f"cell #{position + 1}"
+
+    def step_label(self, step: Step) -> str:
+        """How messages name the cell an execution came from."""
+        return self.cell_label(step.execution.cell_id, step.execution.execution_count)
+
+    def change_verb(self, step: Step, name: str) -> str:
+        """Say how ``step`` changed ``name``: rebound, modified or deleted."""
+        facts = step.facts
+        if name in facts.deleted_names:
+            return "deleted"
+        if name in facts.defined_names:
+            return "rebound"
+        return "modified"

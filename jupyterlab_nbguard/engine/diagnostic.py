@@ -1,0 +1,70 @@
+"""The diagnostic value a rule yields, serialised exactly as the REST contract says."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+from .model import Range
+
+
+class Severity(Enum):
+    """How much a finding matters; the order is ``error > warning > info``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe."""
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True)
+class Related:
+    """Where the conflicting definition or execution is."""
+
+    cell_id: str | None
+    execution_count: int | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise as the REST contract's ``Related``."""
+        return {
+            "cell_id": self.cell_id,
+            "execution_count": self.execution_count,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding about a cell (or, with ``cell_id`` None, the notebook)."""
+
+    code: str
+    rule: str
+    severity: Severity
+    cell_id: str | None
+    message: str
+    range: Range | None = None
+    names: tuple[str, ...] = ()
+    related: tuple[Related, ...] = ()
+
+    def with_severity(self, severity: Severity) -> Diagnostic:
+        """Return a copy with another severity."""
+        return replace(self, severity=severity)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise as the REST contract's ``Diagnostic``."""
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "cell_id": self.cell_id,
+            "message": self.message,
+            "range": self.range.to_json() if self.range else None,
+            "names": list(self.names),
+            "related": [r.to_json() for r in self.related],
+        }

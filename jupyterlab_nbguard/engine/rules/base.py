@@ -1,0 +1,62 @@
+"""The rule interface: a class with a code, a name, a severity and ``check``."""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from ..diagnostic import Diagnostic, Related, Severity
+
+if TYPE_CHECKING:
+    from ..context import RuleContext
+    from ..model import Range
+
+
+class Rule(ABC):
+    """A check over a :class:`~..context.RuleContext` that yields diagnostics.
+
+    The class docstring is the user documentation: a one-line summary, then
+    ``## What it does``, ``## Why is this bad?``, ``## Example`` and
+    ``## How to fix it`` sections (``docs/rules.md`` is generated from them).
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first line of the docstring."""
+        return inspect.cleandoc(cls.__doc__ or "").split("\n", 1)[0]
+
+    @classmethod
+    def description(cls) -> str:
+        """The docstring after its first line, as Markdown."""
+        parts = inspect.cleandoc(cls.__doc__ or "").split("\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+    def diagnostic(
+        self,
+        cell_id: str | None,
+        message: str,
+        where: Range | None = None,
+        names: Iterable[str] = (),
+        related: Iterable[Related] = (),
+    ) -> Diagnostic:
+        """Build a diagnostic of this rule."""
+        return Diagnostic(
+            code=self.code,
+            rule=self.name,
+            severity=self.severity,
+            cell_id=cell_id,
+            message=message,
+            range=where,
+            names=tuple(names),
+            related=tuple(related),
+        )
+
+    @abstractmethod
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Yield this rule's findings."""

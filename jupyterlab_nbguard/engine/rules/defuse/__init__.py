@@ -1,0 +1,14 @@
+"""Rules about names in page order (``NBG0xx``/``NBG1xx``): no history needed."""
+
+from __future__ import annotations
+
+from ..base import Rule
+from .syntax_error import SyntaxErrorRule
+from .undefined_name import UndefinedNameRule
+from .use_before_def import UseBeforeDefRule
+
+DEFUSE_RULE_CODES: dict[str, type[Rule]] = {
+    "NBG001": SyntaxErrorRule,
+    "NBG101": UseBeforeDefRule,
+    "NBG102": UndefinedNameRule,
+}

@@ -1,0 +1,101 @@
+"""NBG102 undefined-name."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...diagnostic import Diagnostic, Severity
+from ...names import is_preset
+from ..base import Rule
+
+if TYPE_CHECKING:
+    from ...context import RuleContext
+
+
+class UndefinedNameRule(Rule):
+    """A cell reads a name that no cell defines (or that a ``del`` above removed).
+
+    ## What it does
+    Reports reads of names that would not be bound when the cell runs in a fresh
+    kernel, top to bottom, and that no cell below binds either. Builtins and the
+    names IPython provides (``_``, ``In``, ``Out``, ``display``, ``get_ipython``,
+    ``_3``...) are bound. Inside a function body, a global that no cell binds at
+    all is reported where it appears. After ``from module import *`` or ``%run``
+    nbguard cannot list the names bound, so it stays quiet.
+
+    ## Why is this bad?
+    Either it is a typo, or the name lives in your kernel only because of code
+    that is no longer in the notebook: after a restart the cell raises
+    ``NameError``.
+
+    ## Example
+    ```python
+    prices = [3, 4]
+    total = sum(prics)  # typo
+    ```
+
+    ## How to fix it
+    Fix the spelling, or add the cell that defines the name.
+    """
+
+    code = "NBG102"
+    name = "undefined-name"
+    severity = Severity.ERROR
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Report names no cell binds, at each cell's first read."""
+        flow = ctx.page_flow
+        orphans = _orphans(ctx)
+        seen: set[tuple[str, str]] = set()
+        for read in flow.unbound:
+            key = (read.cell.id, read.name)
+            if (
+                read.after_opaque
+                or read.via
+                or read.name in orphans
+                or flow.binders_below(read.name, read.position)
+                or key in seen
+            ):
+                continue
+            seen.add(key)
+            binders = flow.binders.get(read.name, [])
+            if read.position in binders:
+                unbound = "is read before this cell defines it"
+            elif binders:
+                unbound = "was deleted by a cell above"
+            else:
+                unbound = "is not defined in any cell"
+            yield self.diagnostic(
+                read.cell.id,
+                f"'{read.name}' {unbound}: running the notebook from the top "
+                f"raises NameError here. Define it in a cell above, or fix the name.",
+                read.use.range,
+                [read.name],
+            )
+        if flow.any_opaque:
+            return
+        for body in flow.body_reads:
+            name = body.use.name
+            key = (body.cell.id, name)
+            if is_preset(name) or flow.bound_anywhere(name) or name in orphans:
+                continue
+            if key in seen:
+                continue
+            seen.add(key)
+            yield self.diagnostic(
+                body.cell.id,
+                f"'{name}' (read by {body.function}()) is not defined in any cell: "
+                f"calling {body.function}() raises NameError. Define it, or fix the "
+                f"name.",
+                body.use.range,
+                [name],
+            )
+
+
+def _orphans(ctx: RuleContext) -> frozenset[str]:
+    """Names deleted-but-live explains better: live in the kernel, bound nowhere."""
+    if not ctx.notebook.has_kernel:
+        return frozenset()
+    live = ctx.timeline.live_names()
+    return frozenset(n for n in live if n not in ctx.defined_in_notebook)

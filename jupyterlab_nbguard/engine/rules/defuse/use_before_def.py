@@ -1,0 +1,67 @@
+"""NBG101 use-before-def."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...diagnostic import Diagnostic, Related, Severity
+from ..base import Rule
+
+if TYPE_CHECKING:
+    from ...context import RuleContext
+
+
+class UseBeforeDefRule(Rule):
+    """A cell reads a name that only a cell below it defines.
+
+    ## What it does
+    Runs the code cells top to bottom in the mind of a fresh kernel and reports
+    every read of a name that is not bound yet at that point but is bound by a
+    cell further down. Names a function body reads count for the cell that calls
+    the function.
+
+    ## Why is this bad?
+    It works in your kernel only because you ran the lower cell first.
+    Restart & Run All raises ``NameError`` here, and so does anyone who opens the
+    notebook after you.
+
+    ## Example
+    ```python
+    # cell 1
+    print(rate * 12)
+    # cell 2
+    rate = 0.05
+    ```
+
+    ## How to fix it
+    Move the defining cell above the cell that uses the name.
+    """
+
+    code = "NBG101"
+    name = "use-before-def"
+    severity = Severity.ERROR
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Report reads bound only by a cell below."""
+        flow = ctx.page_flow
+        seen: set[tuple[str, str]] = set()
+        cells = ctx.notebook.cells
+        for read in flow.unbound:
+            below = flow.binders_below(read.name, read.position)
+            if not below or (read.cell.id, read.name) in seen:
+                continue
+            seen.add((read.cell.id, read.name))
+            definer = cells[below[0]]
+            label = ctx.cell_label(definer.id, definer.execution_count)
+            how = f"{read.via}() reads '{read.name}', which" if read.via else (
+                f"'{read.name}'"
+            )
+            yield self.diagnostic(
+                read.cell.id,
+                f"{how} is defined only below, in {label}: Restart & Run All "
+                f"would raise NameError here. Move that definition above this cell.",
+                read.use.range,
+                [read.name],
+                [Related(definer.id, definer.execution_count, f"'{read.name}' is defined here")],
+            )

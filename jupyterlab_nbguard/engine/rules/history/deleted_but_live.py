@@ -1,0 +1,105 @@
+"""NBG203 deleted-but-live."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...diagnostic import Diagnostic, Related, Severity
+from ...names import is_preset
+from ..base import Rule
+
+if TYPE_CHECKING:
+    from ...context import RuleContext
+
+
+def _size(size: int | None) -> str:
+    """Format a byte count for people."""
+    if size is None:
+        return "size unknown"
+    value = float(size)
+    for unit in ("bytes", "KB", "MB"):
+        if value < 1024:
+            return f"{size} bytes" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GB"
+
+
+class DeletedButLiveRule(Rule):
+    """A cell reads a name that exists only because of code no longer in the notebook.
+
+    ## What it does
+    Finds the names bound in the kernel by code that is not in the notebook any
+    more: its cell was deleted, the definition was edited away, or it was run
+    from a console. Each cell that reads such a name gets a warning, and one
+    notebook-level finding lists every such orphan still live in the kernel,
+    with its type and memory size when the live namespace could be read.
+
+    ## Why is this bad?
+    This is the classic "works today, dies after a restart": the kernel still
+    holds the value, so every cell runs, but nobody can rebuild it from the
+    notebook. Orphans may also hold a lot of memory.
+
+    ## Example
+    Run ``df = load()``, delete that cell, keep using ``df`` below.
+
+    ## How to fix it
+    Put the definition back in a cell above, or stop using the name and
+    ``del`` it from the kernel (restarting the kernel proves you are done).
+    """
+
+    code = "NBG203"
+    name = "deleted-but-live"
+    severity = Severity.WARNING
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Report reads of orphan names and list the orphans."""
+        if not ctx.notebook.has_kernel:
+            return
+        live = ctx.live
+        writers = ctx.timeline.live_names()
+        orphans = {
+            name: step
+            for name, step in writers.items()
+            if name not in ctx.defined_in_notebook
+            and not is_preset(name)
+            and (live is None or name in live)
+        }
+        if not orphans:
+            return
+        steps = ctx.timeline.steps
+        seen: set[tuple[str, str]] = set()
+        for read in ctx.page_flow.unbound:
+            if read.name not in orphans or (read.cell.id, read.name) in seen:
+                continue
+            seen.add((read.cell.id, read.name))
+            source = steps[orphans[read.name]].execution
+            where = ctx.cell_label(source.cell_id, source.execution_count)
+            yield self.diagnostic(
+                read.cell.id,
+                f"'{read.name}' exists in the kernel only because of {where}, which "
+                f"is not in the notebook: after a restart this cell raises "
+                f"NameError. Add a cell that defines '{read.name}' above.",
+                read.use.range,
+                [read.name],
+                [Related(source.cell_id, source.execution_count,
+                         f"'{read.name}' was defined here")],
+            )
+        described = []
+        for name in sorted(orphans):
+            info = live.get(name) if live else None
+            described.append(
+                f"{name} ({info.type}, {_size(info.size_bytes)})" if info else name
+            )
+        yield self.diagnostic(
+            None,
+            f"{len(orphans)} name(s) live in the kernel come from code no longer "
+            f"in the notebook: {', '.join(described)}. They will be gone after a "
+            f"restart.",
+            names=sorted(orphans),
+            related=[
+                Related(steps[s].execution.cell_id, steps[s].execution.execution_count,
+                        f"'{n}' defined here")
+                for n, s in sorted(orphans.items())
+            ],
+        )

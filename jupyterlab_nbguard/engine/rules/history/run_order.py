@@ -1,0 +1,59 @@
+"""NBG205 run-order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...diagnostic import Diagnostic, Related, Severity
+from ..base import Rule
+
+if TYPE_CHECKING:
+    from ...context import RuleContext
+
+
+class RunOrderRule(Rule):
+    """A cell's execution count is lower than that of a code cell above it.
+
+    ## What it does
+    Walks the code cells top to bottom and reports each one whose execution
+    count is lower than the highest count above it, whether or not data flowed
+    between them. The count is the one shown in the notebook (or, in a live
+    kernel, the latest execution's).
+
+    ## Why is this bad?
+    The page order is not the order the cells ran in. Readers assume it is,
+    and the other rules' findings often start here.
+
+    ## Example
+    Cells showing ``[3]``, ``[1]``, ``[2]`` from top to bottom.
+
+    ## How to fix it
+    Restart the kernel and run all cells, in order.
+    """
+
+    code = "NBG205"
+    name = "run-order"
+    severity = Severity.INFO
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Report counts that go down the page in the wrong direction."""
+        last_run = ctx.timeline.last_run
+        steps = ctx.timeline.steps
+        highest: tuple[int, str] | None = None
+        for _position, cell, _facts in ctx.code_cells:
+            count = cell.execution_count
+            if count is None and cell.id in last_run:
+                count = steps[last_run[cell.id]].execution.execution_count
+            if count is None:
+                continue
+            if highest is not None and count < highest[0]:
+                yield self.diagnostic(
+                    cell.id,
+                    f"This cell ran as [{count}], before cell [{highest[0]}] above "
+                    f"it: the cells did not run in page order. Restart the kernel "
+                    f"and run all cells.",
+                    related=[Related(highest[1], highest[0], "ran later, above")],
+                )
+            if highest is None or count > highest[0]:
+                highest = (count, cell.id)

@@ -1,0 +1,53 @@
+"""``# nbguard: ignore`` comments: per line, or for the whole cell on its first line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from .diagnostic import Diagnostic
+from .model import Cell
+
+_COMMENT = re.compile(r"#\s*nbguard:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)
+
+
+def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
+    """Map line numbers to the selectors ignored there (``None``: everything)."""
+    found: dict[int, frozenset[str] | None] = {}
+    if "nbguard" not in source:
+        return found
+    for line, text in enumerate(source.split("\n")):
+        match = _COMMENT.search(text)
+        if match:
+            codes = match.group("codes")
+            found[line] = (
+                None
+                if codes is None
+                else frozenset(c.strip() for c in codes.split(",") if c.strip())
+            )
+    return found
+
+
+def _silences(selectors: frozenset[str] | None, diagnostic: Diagnostic) -> bool:
+    if selectors is None:
+        return True
+    return any(
+        diagnostic.code.startswith(s.upper()) or s == diagnostic.rule
+        for s in selectors
+    )
+
+
+def apply_suppressions(
+    cells: Iterable[Cell], diagnostics: Iterable[Diagnostic]
+) -> Iterator[Diagnostic]:
+    """Drop the diagnostics that a ``# nbguard: ignore`` comment covers."""
+    comments = {cell.id: _suppressions(cell.source) for cell in cells}
+    for diagnostic in diagnostics:
+        found = comments.get(diagnostic.cell_id or "", {})
+        if found:
+            if 0 in found and _silences(found[0], diagnostic):
+                continue
+            line = diagnostic.range.start.line if diagnostic.range else None
+            if line is not None and line in found and _silences(found[line], diagnostic):
+                continue
+        yield diagnostic

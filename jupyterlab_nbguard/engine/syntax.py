@@ -1,0 +1,159 @@
+"""Parse a cell as IPython runs it, keeping a map back to the source the user sees.
+
+Cells are Python plus IPython syntax (``%magic``, ``%%cell_magic``, ``!shell``,
+``x = !ls``, ``obj?``). IPython's own ``TransformerManager`` turns them into plain
+Python (``get_ipython().run_line_magic('time', 'y = f(x)')``), which ``ast`` can
+read. A :class:`Locator` maps positions in that Python back to the cell source.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
+
+from .positions import LineIndex, utf8_to_char
+
+if TYPE_CHECKING:
+    from .model import Range
+
+# Cheap test for "might contain IPython syntax": a line starting with % ! ?, an
+# escape after `=`, or a trailing `?`. False positives only cost a transform.
+_IPYTHON_HINT = re.compile(r"^\s*[%!?]|=\s*[%!]|\?\s*$", re.MULTILINE)
+
+
+class _Transformer(Protocol):
+    def transform_cell(self, cell: str) -> str: ...
+
+
+@lru_cache(maxsize=1)
+def _transformer() -> _Transformer:
+    # Imported lazily: IPython pulls in traitlets, which the engine does not need
+    # for plain Python cells.
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    manager: _Transformer = TransformerManager()
+    return manager
+
+
+def to_python(text: str) -> str:
+    """Return ``text`` as the Python IPython would execute (unchanged if plain)."""
+    if not _IPYTHON_HINT.search(text):
+        return text
+    try:
+        return _transformer().transform_cell(text)
+    except Exception:  # IPython rejects some malformed input; ast will report it
+        return text
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Maps ``ast`` positions in parsed text back to ranges in the cell source.
+
+    ``line_offset``/``col_offset`` place the parsed text inside the cell (code in
+    a ``%time`` line starts mid-line; a ``%%time`` body starts on line 1). Lines in
+    ``fuzzy_lines`` were rewritten by IPython, so names there are searched for in
+    the original line instead of trusting the column.
+    """
+
+    text_lines: tuple[str, ...]
+    index: LineIndex
+    line_offset: int = 0
+    col_offset: int = 0
+    fuzzy_lines: frozenset[int] = frozenset()
+
+    def original_line(self, line: int) -> str:
+        """Return the cell-source line that parsed line ``line`` came from."""
+        return self.index.line(line + self.line_offset)
+
+    def _char(self, line: int, byte_col: int) -> int:
+        text = self.text_lines[line] if line < len(self.text_lines) else ""
+        char = utf8_to_char(text, byte_col)
+        return char + self.col_offset if line == 0 else char
+
+    def node_range(self, node: ast.expr | ast.stmt | ast.arg | ast.alias) -> Range:
+        """The range of ``node`` in the cell source."""
+        line = node.lineno - 1
+        end_line = (node.end_lineno or node.lineno) - 1
+        if line in self.fuzzy_lines:
+            if isinstance(node, ast.Name):
+                return self.name_range(node.id, node)
+            return self.index.whole_line(line + self.line_offset)
+        start = self._char(line, node.col_offset)
+        end = self._char(end_line, node.end_col_offset or node.col_offset)
+        return self.index.range(
+            line + self.line_offset, start, end_line + self.line_offset, end
+        )
+
+    def name_range(self, name: str, node: ast.AST) -> Range:
+        """The range of identifier ``name`` at or after the start of ``node``."""
+        line = getattr(node, "lineno", 1) - 1
+        col = getattr(node, "col_offset", 0)
+        original = self.original_line(line)
+        start = 0 if line in self.fuzzy_lines else self._char(line, col)
+        match = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)").search(
+            original, start
+        )
+        if match is None:
+            return self.index.whole_line(line + self.line_offset)
+        row = line + self.line_offset
+        return self.index.range(row, match.start(), row, match.end())
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A successfully parsed piece of cell code."""
+
+    tree: ast.Module
+    locator: Locator
+
+
+@dataclass(frozen=True)
+class ParseFailure:
+    """Why a piece of cell code is not valid (I)Python, and where."""
+
+    message: str
+    range: Range
+
+
+def parse_code(
+    text: str, index: LineIndex, line_offset: int = 0, col_offset: int = 0
+) -> Parsed | ParseFailure:
+    """Parse ``text`` (all or part of a cell whose lines are ``index``)."""
+    python = to_python(text)
+    text_lines = tuple(python.split("\n"))
+    fuzzy: frozenset[int] = frozenset()
+    if python is not text:
+        original = text.split("\n")
+        fuzzy = frozenset(
+            i
+            for i, line in enumerate(text_lines)
+            if i >= len(original) or line != original[i]
+        )
+    locator = Locator(text_lines, index, line_offset, col_offset, fuzzy)
+    try:
+        tree = ast.parse(python)
+    except (SyntaxError, ValueError) as error:
+        return _failure(error, locator)
+    return Parsed(tree, locator)
+
+
+def _failure(error: SyntaxError | ValueError, locator: Locator) -> ParseFailure:
+    if not isinstance(error, SyntaxError) or error.lineno is None:
+        return ParseFailure(str(error), locator.index.whole_line(locator.line_offset))
+    line = max(0, error.lineno - 1)
+    row = line + locator.line_offset
+    if line in locator.fuzzy_lines:
+        where = locator.index.whole_line(row)
+    else:
+        col = max(0, (error.offset or 1) - 1)
+        if line == 0:
+            col += locator.col_offset
+        original = locator.index.line(row)
+        end = len(original.rstrip()) if col >= len(original.rstrip()) else col + 1
+        where = locator.index.range(row, min(col, end), row, max(end, col))
+        if where.start == where.end:
+            where = locator.index.whole_line(row)
+    return ParseFailure(f"SyntaxError: {error.msg}", where)
