@@ -16,7 +16,9 @@ function findChromium() {
   }
   for (const name of ['chromium', 'chromium-browser']) {
     try {
-      const found = execSync(`which ${name}`, { stdio: ['ignore', 'pipe', 'ignore'] })
+      const found = execSync(`which ${name}`, {
+        stdio: ['ignore', 'pipe', 'ignore']
+      })
         .toString()
         .trim();
       if (found) {
