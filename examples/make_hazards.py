@@ -82,14 +82,21 @@ cell changed that variable. The first cell's output and the values it defined no
 describe data that no longer exists.
 
 **Why it bites.** Nothing fails. The notebook shows a total that belongs to the old
-price list, you copy it into a report, and after *Restart & Run All* the number is
-suddenly different (or the other way round).
+price list, right next to cells that use the new one, and you copy the wrong number
+into your report. Running everything from the top does not help here: the update
+sits below the total, so the total is computed before it, every time.
 
-**Try it.** Run the three cells below **in order**: `prices`, then `total`, then the
-price update. The `total` cell becomes *stale*: `prices` is underlined in it and the
-cell gets a warning marker. Hover the underline to see which cell changed `prices`.
-Re-run the `total` cell and the warning goes away. The fourth cell reads `prices` too,
-but if you run it after the update it saw the new list, so it is not stale.
+**Try it.** Run the first three cells below **in order** (`prices`, `total`, the
+price update), then the fourth. The `total` cell becomes *stale*: `prices` is
+underlined in it and the cell gets a warning marker. Hover the underline to see which
+cell changed `prices`. The fourth cell reads `prices` too, but it ran after the
+update, so it is fine.
+
+**Fix it.** Re-running `total` alone is not enough: it would then use prices from a
+cell *below* it, and nbguard says so (`NBG204`, out of order). Move the update where
+it belongs, above the `total` cell (select the update cell, press `Esc`, then
+`Ctrl+Shift+Up`, or use the cell's "Move up" button), and run `total` again: the
+warning is gone.
 """,
     ),
     code("load-data", "prices = [4.50, 2.25, 10.00, 3.75]"),
@@ -114,7 +121,9 @@ the count shown above it is already wrong after the first run.
 
 **Try it.** Run the three cells below in order. The `basket_size` cell turns stale
 because `basket.append(...)` changed the list it counted. nbguard knows the usual
-mutating methods (`append`, `extend`, `update`, `pop`, `sort`, ...).
+mutating methods (`append`, `extend`, `update`, `pop`, `sort`, ...). The `append`
+cell itself gets an info note: each run adds another carton, so its result depends
+on how many times it ran.
 """,
     ),
     code("basket-data", 'basket = ["apples", "bread"]'),

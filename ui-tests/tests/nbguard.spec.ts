@@ -201,14 +201,25 @@ test.describe('stale cell (NBG201) in hazards.ipynb', () => {
     }
   });
 
-  test('re-running the stale cell clears its underline', async ({ page }) => {
+  test('moving the update above the stale cell and re-running it clears the finding', async ({
+    page
+  }) => {
+    // Given the stale `total` cell (as in the first test)
     await runCells(page, STALE_SCENARIO);
     const stale = await cellById(page, 'stale-reader');
     await expect(pricesUnderline(stale).first()).toBeVisible({
       timeout: CHECK_TIMEOUT
     });
 
-    // When the stale cell is run again it reads the new prices
+    // When the update is moved above it with the cell toolbar's "move up" item
+    await page.notebook.selectCells(await cellIndex(page, 'update-prices'));
+    const update = await cellById(page, 'update-prices');
+    await update.locator('[data-jp-item-name="move-cell-up"]').click();
+    await expect
+      .poll(async () => await cellIndex(page, 'update-prices'))
+      .toBeLessThan(await cellIndex(page, 'stale-reader'));
+
+    // ... and `total` runs again, now below the update and reading its prices
     await runCells(page, ['stale-reader']);
     expect(
       await page.notebook.getCellTextOutput(
@@ -216,8 +227,10 @@ test.describe('stale cell (NBG201) in hazards.ipynb', () => {
       )
     ).toEqual(['22.0']);
 
-    // Then the finding goes away
-    await expect(underlines(stale)).toHaveCount(0, { timeout: CHECK_TIMEOUT });
-    await expect(stale).not.toHaveClass(/\bjp-nbguard-mod-(error|warning)\b/);
+    // Then neither the stale finding (NBG201) nor an out-of-order one (NBG204)
+    // is left on it
+    const fixed = await cellById(page, 'stale-reader');
+    await expect(underlines(fixed)).toHaveCount(0, { timeout: CHECK_TIMEOUT });
+    await expect(fixed).not.toHaveClass(/\bjp-nbguard-mod-(error|warning)\b/);
   });
 });
