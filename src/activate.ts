@@ -1,0 +1,164 @@
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+
+import { NbGuardClient } from './api';
+import { CellMarkers } from './cellmarkers';
+import { registerCommands, shellActivator } from './commands';
+import { registerEditorExtension } from './editor';
+import { revealFinding } from './navigation';
+import { DiagnosticsPanel } from './panel/DiagnosticsPanel';
+import { NbGuardService } from './service';
+import { parseSettings } from './settings';
+import { addStatusItem } from './status';
+import { INbGuard, PANEL_ID, PLUGIN_ID, TRANSLATION_DOMAIN } from './tokens';
+
+/**
+ * The translation bundle of nbguard.
+ *
+ * @param translator The application translator, if any.
+ */
+function bundle(translator: ITranslator | null): TranslationBundle {
+  return (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+}
+
+/**
+ * Activate the core plugin: the REST client, one checker per notebook, the
+ * settings and the version handshake (not awaited).
+ *
+ * @returns The nbguard service.
+ */
+export function activateNbGuard(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker,
+  settingRegistry: ISettingRegistry | null,
+  translator: ITranslator | null
+): INbGuard {
+  const service = new NbGuardService({
+    tracker,
+    client: new NbGuardClient(app.serviceManager.serverSettings),
+    trans: bundle(translator)
+  });
+  void service.handshake();
+  if (settingRegistry) {
+    settingRegistry
+      .load(PLUGIN_ID)
+      .then(settings => {
+        const apply = () =>
+          service.configure(parseSettings(settings.composite));
+        settings.changed.connect(apply);
+        apply();
+      })
+      .catch(reason => {
+        console.error('nbguard: failed to load the settings.', reason);
+      });
+  }
+  return service;
+}
+
+/**
+ * Activate the editor plugin: underline findings in cell editors.
+ */
+export function activateEditor(
+  app: JupyterFrontEnd,
+  guard: INbGuard,
+  registry: IEditorExtensionRegistry
+): void {
+  registerEditorExtension(registry, guard);
+}
+
+/**
+ * Activate the cell markers: a coloured border and a badge on cells with
+ * findings.
+ */
+export function activateCellMarkers(
+  app: JupyterFrontEnd,
+  guard: INbGuard,
+  tracker: INotebookTracker,
+  translator: ITranslator | null
+): void {
+  const trans = bundle(translator);
+  const watch = (panel: INotebookTracker['currentWidget']) => {
+    if (!panel) {
+      return;
+    }
+    const markers = new CellMarkers(panel, guard, trans);
+    panel.disposed.connect(() => markers.dispose());
+  };
+  tracker.forEach(watch);
+  tracker.widgetAdded.connect((_, panel) => watch(panel));
+}
+
+/**
+ * Activate the findings side panel.
+ */
+export function activatePanel(
+  app: JupyterFrontEnd,
+  guard: INbGuard,
+  tracker: INotebookTracker,
+  restorer: ILayoutRestorer | null,
+  translator: ITranslator | null
+): void {
+  const panel = new DiagnosticsPanel({
+    guard,
+    tracker,
+    trans: bundle(translator),
+    reveal: (notebook, diagnostic) =>
+      revealFinding(shellActivator(app), notebook, diagnostic)
+  });
+  app.shell.add(panel, 'right', { rank: 600 });
+  if (restorer) {
+    restorer.add(panel, PANEL_ID);
+  }
+}
+
+/**
+ * Activate the status bar item (only when there is a status bar).
+ */
+export function activateStatus(
+  app: JupyterFrontEnd,
+  guard: INbGuard,
+  tracker: INotebookTracker,
+  statusBar: IStatusBar | null,
+  labShell: ILabShell | null,
+  translator: ITranslator | null
+): void {
+  if (!statusBar) {
+    return;
+  }
+  addStatusItem(
+    statusBar,
+    {
+      guard,
+      tracker,
+      trans: bundle(translator),
+      onClick: () => app.shell.activateById(PANEL_ID)
+    },
+    labShell
+  );
+}
+
+/**
+ * Activate the commands and their palette entries.
+ */
+export function activateCommands(
+  app: JupyterFrontEnd,
+  guard: INbGuard,
+  tracker: INotebookTracker,
+  palette: ICommandPalette | null,
+  translator: ITranslator | null
+): void {
+  registerCommands(app, guard, tracker, bundle(translator), palette);
+}

@@ -1,0 +1,154 @@
+import { Cell } from '@jupyterlab/cells';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { IDisposable } from '@lumino/disposable';
+
+import type { Diagnostic, Severity } from './api';
+import { formatFinding, worstSeverity } from './findings';
+import type { INbGuard } from './tokens';
+
+/**
+ * The class of the badge element in a cell.
+ */
+export const BADGE_CLASS = 'jp-nbguard-CellMarker';
+
+/**
+ * The class on a cell node that has findings.
+ */
+export const MARKED_CLASS = 'jp-nbguard-mod-marked';
+
+const SEVERITY_CLASSES: Readonly<Record<Severity, string>> = {
+  error: 'jp-nbguard-mod-error',
+  warning: 'jp-nbguard-mod-warning',
+  info: 'jp-nbguard-mod-info'
+};
+
+/**
+ * Put (or remove) the marker of a cell: a severity class on the cell node and
+ * a badge with the number of findings, whose title lists them.
+ *
+ * @param cell The cell widget.
+ * @param diagnostics The findings about this cell (empty: remove the marker).
+ * @param trans The translation bundle.
+ */
+export function applyCellMarker(
+  cell: Cell,
+  diagnostics: ReadonlyArray<Diagnostic>,
+  trans: TranslationBundle
+): void {
+  const node = cell.node;
+  const worst = worstSeverity(diagnostics);
+  for (const [severity, className] of Object.entries(SEVERITY_CLASSES)) {
+    node.classList.toggle(className, severity === worst);
+  }
+  node.classList.toggle(MARKED_CLASS, worst !== null);
+  let badge = node.querySelector<HTMLElement>(`:scope > .${BADGE_CLASS}`);
+  if (worst === null) {
+    badge?.remove();
+    return;
+  }
+  if (!badge) {
+    badge = document.createElement('div');
+    badge.classList.add(BADGE_CLASS);
+    badge.setAttribute('role', 'status');
+    node.appendChild(badge);
+  }
+  badge.dataset.severity = worst;
+  badge.textContent = String(diagnostics.length);
+  const lines = diagnostics.map(d => `• ${formatFinding(d)}`);
+  const title = [
+    trans._n('nbguard: %1 finding', 'nbguard: %1 findings', diagnostics.length),
+    ...lines
+  ].join('\n');
+  badge.title = title;
+  badge.setAttribute('aria-label', title);
+}
+
+/**
+ * Keeps the cell markers of one notebook panel in sync with its findings.
+ */
+export class CellMarkers implements IDisposable {
+  /**
+   * Start marking the cells of a panel.
+   *
+   * @param panel The notebook panel.
+   * @param guard The nbguard service.
+   * @param trans The translation bundle.
+   */
+  constructor(
+    readonly panel: NotebookPanel,
+    private readonly guard: INbGuard,
+    private readonly trans: TranslationBundle
+  ) {
+    // Cell list changes trigger a re-check, whose result refreshes the markers.
+    guard.changed.connect(this._onChanged, this);
+    this._scheduleRefresh();
+  }
+
+  /**
+   * Whether the markers are disposed.
+   */
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  /**
+   * Remove every marker and stop listening.
+   */
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    this.guard.changed.disconnect(this._onChanged, this);
+    if (this._frame !== null) {
+      cancelAnimationFrame(this._frame);
+    }
+    if (!this.panel.isDisposed) {
+      for (const cell of this.panel.content.widgets) {
+        applyCellMarker(cell, [], this.trans);
+      }
+    }
+  }
+
+  /**
+   * Re-apply the markers of every cell now.
+   */
+  refresh(): void {
+    if (this._isDisposed || this.panel.isDisposed) {
+      return;
+    }
+    const settings = this.guard.settings;
+    const findings = this.guard.findings(this.panel);
+    const show = settings.enabled && settings.showCellMarkers && findings;
+    for (const cell of this.panel.content.widgets) {
+      applyCellMarker(
+        cell,
+        show ? findings.forCell(cell.model.id) : [],
+        this.trans
+      );
+    }
+  }
+
+  private _onChanged(_: INbGuard, args: INbGuard.IChangedArgs): void {
+    if (args.panel === this.panel) {
+      this._scheduleRefresh();
+    }
+  }
+
+  /**
+   * Coalesce refreshes to one per animation frame.
+   */
+  private _scheduleRefresh(): void {
+    if (this._isDisposed || this._frame !== null) {
+      return;
+    }
+    this._frame = requestAnimationFrame(() => {
+      this._frame = null;
+      this.refresh();
+    });
+  }
+
+  private _isDisposed = false;
+  private _frame: number | null = null;
+}

@@ -1,0 +1,176 @@
+import {
+  Diagnostic as EditorDiagnostic,
+  setDiagnostics
+} from '@codemirror/lint';
+import { Extension, Text } from '@codemirror/state';
+import { EditorView, PluginValue, ViewPlugin } from '@codemirror/view';
+import { ISignal } from '@lumino/signaling';
+
+import type { Diagnostic } from '../api';
+import { formatFinding } from '../findings';
+import { rangeToOffsets } from './positions';
+
+/**
+ * The CSS class on every nbguard underline (next to CodeMirror's
+ * `cm-lintRange-<severity>`).
+ */
+export const UNDERLINE_CLASS = 'jp-nbguard-Underline';
+
+/**
+ * The `source` of the CodeMirror diagnostics nbguard creates.
+ */
+export const DIAGNOSTIC_SOURCE = 'nbguard';
+
+/**
+ * Convert nbguard findings about one cell to CodeMirror diagnostics.
+ *
+ * Findings without a range are left out (the cell marker and the panel show
+ * them). Ranges are clamped to the document.
+ *
+ * @param doc The cell's document.
+ * @param diagnostics The findings about that cell.
+ * @returns The CodeMirror diagnostics.
+ */
+export function toEditorDiagnostics(
+  doc: Text,
+  diagnostics: ReadonlyArray<Diagnostic>
+): EditorDiagnostic[] {
+  const result: EditorDiagnostic[] = [];
+  for (const diagnostic of diagnostics) {
+    if (!diagnostic.range) {
+      continue;
+    }
+    const { from, to } = rangeToOffsets(doc, diagnostic.range);
+    result.push({
+      from,
+      to,
+      severity: diagnostic.severity,
+      message: formatFinding(diagnostic),
+      source: DIAGNOSTIC_SOURCE,
+      markClass: UNDERLINE_CLASS,
+      renderMessage: () => renderFinding(diagnostic)
+    });
+  }
+  return result;
+}
+
+/**
+ * Render the tooltip body of a finding: the rule, code and message, then
+ * where the conflicting definition or execution is.
+ */
+function renderFinding(diagnostic: Diagnostic): HTMLElement {
+  const node = document.createElement('div');
+  node.className = 'jp-nbguard-Tooltip';
+  const header = document.createElement('div');
+  header.className = 'jp-nbguard-Tooltip-message';
+  header.textContent = formatFinding(diagnostic);
+  node.appendChild(header);
+  if (diagnostic.related.length > 0) {
+    const list = document.createElement('ul');
+    list.className = 'jp-nbguard-Tooltip-related';
+    for (const related of diagnostic.related) {
+      const item = document.createElement('li');
+      item.textContent =
+        related.execution_count !== null
+          ? `[${related.execution_count}] ${related.message}`
+          : related.message;
+      list.appendChild(item);
+    }
+    node.appendChild(list);
+  }
+  return node;
+}
+
+/**
+ * Where the extension reads the findings of its cell from.
+ */
+export interface IDiagnosticsSource {
+  /**
+   * The findings about the editor's cell right now.
+   */
+  diagnostics(): ReadonlyArray<Diagnostic>;
+  /**
+   * Emitted when the findings may have changed.
+   */
+  readonly changed: ISignal<unknown, unknown>;
+}
+
+/**
+ * A stable key of the findings, to skip updates that change nothing.
+ */
+function findingsKey(diagnostics: ReadonlyArray<Diagnostic>): string {
+  return JSON.stringify(
+    diagnostics.map(d => [d.code, d.severity, d.message, d.range])
+  );
+}
+
+/**
+ * Keeps an editor's lint state in sync with its cell's findings.
+ */
+class FindingsSync implements PluginValue {
+  constructor(
+    private readonly view: EditorView,
+    private readonly source: IDiagnosticsSource
+  ) {
+    source.changed.connect(this._schedule, this);
+    this._schedule();
+  }
+
+  destroy(): void {
+    this._destroyed = true;
+    this.source.changed.disconnect(this._schedule, this);
+    if (this._timer !== null) {
+      clearTimeout(this._timer);
+      this._timer = null;
+    }
+  }
+
+  /**
+   * Dispatching is not allowed while the view is being built or updated, so
+   * the sync runs on the next tick.
+   */
+  private _schedule(): void {
+    if (this._destroyed || this._timer !== null) {
+      return;
+    }
+    this._timer = setTimeout(() => {
+      this._timer = null;
+      this._sync();
+    }, 0);
+  }
+
+  private _sync(): void {
+    if (this._destroyed) {
+      return;
+    }
+    const diagnostics = this.source.diagnostics();
+    const key = findingsKey(diagnostics);
+    if (key === this._key) {
+      return;
+    }
+    this._key = key;
+    const state = this.view.state;
+    this.view.dispatch(
+      setDiagnostics(state, toEditorDiagnostics(state.doc, diagnostics))
+    );
+  }
+
+  private _destroyed = false;
+  private _key = findingsKey([]);
+  private _timer: ReturnType<typeof setTimeout> | null = null;
+}
+
+/**
+ * A CodeMirror extension that underlines nbguard findings in one cell editor,
+ * with a hover tooltip per finding (through `@codemirror/lint`).
+ *
+ * The findings come from the server; the editor only re-reads them when
+ * `source.changed` fires. Between two checks, CodeMirror maps the underlines
+ * through the user's edits.
+ *
+ * @param source Where the findings of the editor's cell come from.
+ * @returns The extension.
+ */
+export function nbguardDiagnostics(source: IDiagnosticsSource): Extension {
+  return ViewPlugin.define(view => new FindingsSync(view, source));
+}

@@ -1,0 +1,47 @@
+import {
+  EditorExtensionRegistry,
+  IEditorExtensionRegistry
+} from '@jupyterlab/codemirror';
+
+import { isSharedCell } from '../service';
+import type { INbGuard } from '../tokens';
+import { nbguardDiagnostics } from './diagnostics';
+
+/**
+ * The name of the editor extension in the registry.
+ */
+export const EDITOR_EXTENSION_NAME = 'jupyterlab-nbguard:diagnostics';
+
+/**
+ * Register the nbguard underlines for every notebook cell editor.
+ *
+ * The factory options carry the editor's model; for a notebook cell that is
+ * the cell model, whose id is the nbformat cell id sent in `check`.
+ *
+ * @param registry The editor extension registry.
+ * @param guard The nbguard service.
+ */
+export function registerEditorExtension(
+  registry: IEditorExtensionRegistry,
+  guard: INbGuard
+): void {
+  registry.addExtension({
+    name: EDITOR_EXTENSION_NAME,
+    factory: options => {
+      const model = options.model;
+      if (!isSharedCell(model.sharedModel)) {
+        // A file editor, not a cell: nothing to underline.
+        return null;
+      }
+      return EditorExtensionRegistry.createImmutableExtension(
+        nbguardDiagnostics({
+          diagnostics: () =>
+            guard.settings.enabled && guard.settings.showUnderlines
+              ? guard.diagnosticsForEditorModel(model)
+              : [],
+          changed: guard.changed
+        })
+      );
+    }
+  });
+}

@@ -1,0 +1,220 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+
+import type { Diagnostic, Severity } from './api';
+import { comparePositions, IPosition } from './editor/positions';
+
+/**
+ * A cell as far as ordering findings goes.
+ */
+export interface ICellRef {
+  /**
+   * The nbformat cell id.
+   */
+  readonly id: string;
+  /**
+   * The execution count shown in the prompt, null if none.
+   */
+  readonly executionCount: number | null;
+}
+
+/**
+ * A finding placed in its notebook.
+ */
+export interface IPlacedFinding {
+  /**
+   * The finding.
+   */
+  readonly diagnostic: Diagnostic;
+  /**
+   * Index of its cell in the notebook; -1 for notebook-level findings or
+   * findings about a cell that is no longer there.
+   */
+  readonly cellIndex: number;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = {
+  error: 0,
+  warning: 1,
+  info: 2
+};
+
+/**
+ * Order findings for display: notebook-level first, then in page order of
+ * their cells and by position in the cell, findings about unknown cells last.
+ *
+ * @param diagnostics The findings.
+ * @param cells The cells in page order.
+ * @returns The placed findings, sorted.
+ */
+export function placeFindings(
+  diagnostics: ReadonlyArray<Diagnostic>,
+  cells: ReadonlyArray<ICellRef>
+): IPlacedFinding[] {
+  const indexById = new Map<string, number>();
+  cells.forEach((cell, index) => indexById.set(cell.id, index));
+  const key = (d: Diagnostic): number => {
+    if (d.cell_id === null) {
+      return -1;
+    }
+    return indexById.get(d.cell_id) ?? Number.MAX_SAFE_INTEGER;
+  };
+  const start = (d: Diagnostic): IPosition =>
+    d.range ? d.range.start : { line: -1, column: -1 };
+  return diagnostics
+    .map((diagnostic, order) => ({
+      diagnostic,
+      order,
+      sortKey: key(diagnostic)
+    }))
+    .sort(
+      (a, b) =>
+        a.sortKey - b.sortKey ||
+        comparePositions(start(a.diagnostic), start(b.diagnostic)) ||
+        SEVERITY_RANK[a.diagnostic.severity] -
+          SEVERITY_RANK[b.diagnostic.severity] ||
+        a.order - b.order
+    )
+    .map(({ diagnostic, sortKey }) => ({
+      diagnostic,
+      cellIndex:
+        sortKey >= 0 && sortKey < Number.MAX_SAFE_INTEGER ? sortKey : -1
+    }));
+}
+
+/**
+ * Find the finding to jump to after the cursor: the first one in a later cell,
+ * or later in the same cell; wraps around to the first one.
+ *
+ * @param placed Findings sorted by `placeFindings`.
+ * @param cellIndex The active cell's index.
+ * @param cursor The cursor in the active cell, null to skip that cell's findings.
+ * @returns The finding, or null if there is none in any cell.
+ */
+export function nextFinding(
+  placed: ReadonlyArray<IPlacedFinding>,
+  cellIndex: number,
+  cursor: IPosition | null
+): IPlacedFinding | null {
+  const inCells = placed.filter(item => item.cellIndex >= 0);
+  const after = inCells.find(item => {
+    if (item.cellIndex !== cellIndex) {
+      return item.cellIndex > cellIndex;
+    }
+    if (cursor === null) {
+      return false;
+    }
+    const start = item.diagnostic.range?.start ?? { line: 0, column: 0 };
+    return comparePositions(start, cursor) > 0;
+  });
+  return after ?? inCells[0] ?? null;
+}
+
+/**
+ * Count findings per severity.
+ *
+ * @param diagnostics The findings.
+ * @returns The counts.
+ */
+export function countBySeverity(
+  diagnostics: ReadonlyArray<Diagnostic>
+): Record<Severity, number> {
+  const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const d of diagnostics) {
+    if (d.severity in counts) {
+      counts[d.severity] += 1;
+    }
+  }
+  return counts;
+}
+
+/**
+ * The most severe severity among findings.
+ *
+ * @param diagnostics The findings.
+ * @returns The severity, or null if there are none.
+ */
+export function worstSeverity(
+  diagnostics: ReadonlyArray<Diagnostic>
+): Severity | null {
+  let worst: Severity | null = null;
+  for (const d of diagnostics) {
+    if (worst === null || SEVERITY_RANK[d.severity] < SEVERITY_RANK[worst]) {
+      worst = d.severity;
+    }
+  }
+  return worst;
+}
+
+/**
+ * The translated name of a severity.
+ *
+ * @param trans The translation bundle.
+ * @param severity The severity.
+ * @returns Its name.
+ */
+export function severityLabel(
+  trans: TranslationBundle,
+  severity: Severity
+): string {
+  switch (severity) {
+    case 'error':
+      return trans.__('error');
+    case 'warning':
+      return trans.__('warning');
+    default:
+      return trans.__('info');
+  }
+}
+
+/**
+ * The one-line text of a finding, as the tooltip and the cell badge show it:
+ * `stale-cell (NBG201): message`.
+ *
+ * @param diagnostic The finding.
+ * @returns The text.
+ */
+export function formatFinding(diagnostic: Diagnostic): string {
+  return `${diagnostic.rule} (${diagnostic.code}): ${diagnostic.message}`;
+}
+
+/**
+ * A short label for a cell: its execution count as in the prompt (`[3]`), or
+ * its 1-based position (`cell 4`).
+ *
+ * @param trans The translation bundle.
+ * @param executionCount The cell's execution count, null if none.
+ * @param index The cell's 0-based index, -1 if unknown.
+ * @returns The label.
+ */
+export function cellLabel(
+  trans: TranslationBundle,
+  executionCount: number | null,
+  index: number
+): string {
+  if (executionCount !== null && executionCount > 0) {
+    return `[${executionCount}]`;
+  }
+  if (index < 0) {
+    return trans.__('deleted cell');
+  }
+  return trans.__('cell %1', index + 1);
+}
+
+/**
+ * The label for a related location of a finding.
+ *
+ * @param trans The translation bundle.
+ * @param related The related location.
+ * @returns The label, e.g. `[5]` or `another cell`.
+ */
+export function relatedLabel(
+  trans: TranslationBundle,
+  related: Diagnostic['related'][number]
+): string {
+  if (related.execution_count !== null) {
+    return `[${related.execution_count}]`;
+  }
+  return related.cell_id === null
+    ? trans.__('outside the notebook')
+    : trans.__('another cell');
+}

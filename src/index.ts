@@ -1,0 +1,96 @@
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator } from '@jupyterlab/translation';
+
+import {
+  activateCellMarkers,
+  activateCommands,
+  activateEditor,
+  activateNbGuard,
+  activatePanel,
+  activateStatus
+} from './activate';
+import { EXTENSION_ID, INbGuard, PLUGIN_ID } from './tokens';
+
+/**
+ * The core plugin: REST client, per-notebook checkers and settings.
+ */
+const plugin: JupyterFrontEndPlugin<INbGuard> = {
+  id: PLUGIN_ID,
+  description:
+    'Checks notebooks for hidden state against the kernel history the nbguard server extension records.',
+  autoStart: true,
+  provides: INbGuard,
+  requires: [INotebookTracker],
+  optional: [ISettingRegistry, ITranslator],
+  activate: activateNbGuard
+};
+
+/**
+ * Underlines findings in notebook cell editors.
+ */
+const editor: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:editor`,
+  description: 'Underlines nbguard findings in notebook cell editors.',
+  autoStart: true,
+  requires: [INbGuard, IEditorExtensionRegistry],
+  activate: activateEditor
+};
+
+/**
+ * Marks cells that have findings.
+ */
+const cellMarkers: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:cell-markers`,
+  description: 'Marks notebook cells that have nbguard findings.',
+  autoStart: true,
+  requires: [INbGuard, INotebookTracker],
+  optional: [ITranslator],
+  activate: activateCellMarkers
+};
+
+/**
+ * Lists the findings of the current notebook in a side panel.
+ */
+const panel: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:panel`,
+  description: 'Lists the nbguard findings of the current notebook.',
+  autoStart: true,
+  requires: [INbGuard, INotebookTracker],
+  optional: [ILayoutRestorer, ITranslator],
+  activate: activatePanel
+};
+
+/**
+ * Shows the finding counts in the status bar.
+ */
+const status: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:status`,
+  description: 'Shows the nbguard finding counts in the status bar.',
+  autoStart: true,
+  requires: [INbGuard, INotebookTracker],
+  optional: [IStatusBar, ILabShell, ITranslator],
+  activate: activateStatus
+};
+
+/**
+ * The nbguard commands.
+ */
+const commands: JupyterFrontEndPlugin<void> = {
+  id: `${EXTENSION_ID}:commands`,
+  description: 'Adds the nbguard commands and their palette entries.',
+  autoStart: true,
+  requires: [INbGuard, INotebookTracker],
+  optional: [ICommandPalette, ITranslator],
+  activate: activateCommands
+};
+
+export default [plugin, editor, cellMarkers, panel, status, commands];

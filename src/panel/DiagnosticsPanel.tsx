@@ -1,0 +1,212 @@
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import type { Diagnostic } from '../api';
+import {
+  cellLabel,
+  countBySeverity,
+  IPlacedFinding,
+  placeFindings,
+  relatedLabel,
+  severityLabel
+} from '../findings';
+import { SEVERITY_ICONS, shieldIcon } from '../icons';
+import { cellRefs } from '../navigation';
+import { PANEL_ID, type INbGuard } from '../tokens';
+
+/**
+ * One row of the findings list.
+ */
+function FindingRow(props: {
+  finding: IPlacedFinding;
+  label: string;
+  trans: TranslationBundle;
+  onOpen: (diagnostic: Diagnostic) => void;
+}): JSX.Element {
+  const { diagnostic } = props.finding;
+  const Icon = SEVERITY_ICONS[diagnostic.severity];
+  const related = diagnostic.related.map(
+    r => `${relatedLabel(props.trans, r)} ${r.message}`
+  );
+  return (
+    <li
+      className={`jp-nbguard-DiagnosticsPanel-row jp-nbguard-mod-${diagnostic.severity}`}
+    >
+      <button
+        type="button"
+        className="jp-nbguard-DiagnosticsPanel-rowButton"
+        title={[diagnostic.message, ...related].join('\n')}
+        onClick={() => props.onOpen(diagnostic)}
+      >
+        <Icon.react
+          className="jp-nbguard-DiagnosticsPanel-severity"
+          tag="span"
+          title={severityLabel(props.trans, diagnostic.severity)}
+        />
+        <span className="jp-nbguard-DiagnosticsPanel-cell">{props.label}</span>
+        <span className="jp-nbguard-DiagnosticsPanel-code">
+          {diagnostic.code}
+        </span>
+        <span className="jp-nbguard-DiagnosticsPanel-rule">
+          {diagnostic.rule}
+        </span>
+        <span className="jp-nbguard-DiagnosticsPanel-message">
+          {diagnostic.message}
+        </span>
+      </button>
+    </li>
+  );
+}
+
+/**
+ * The side panel listing every nbguard finding of the current notebook.
+ * Clicking a row jumps to the finding.
+ */
+export class DiagnosticsPanel extends ReactWidget {
+  /**
+   * Create the panel.
+   *
+   * @param options The service, tracker, translation and navigation callback.
+   */
+  constructor(private readonly options: DiagnosticsPanel.IOptions) {
+    super();
+    this.id = PANEL_ID;
+    this.addClass('jp-nbguard-DiagnosticsPanel');
+    this.title.icon = shieldIcon;
+    this.title.caption = options.trans.__('nbguard Findings');
+    options.guard.changed.connect(this._onChanged, this);
+    options.tracker.currentChanged.connect(this._onCurrentChanged, this);
+  }
+
+  /**
+   * Stop listening and dispose the widget.
+   */
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    this.options.guard.changed.disconnect(this._onChanged, this);
+    this.options.tracker.currentChanged.disconnect(
+      this._onCurrentChanged,
+      this
+    );
+    super.dispose();
+  }
+
+  /**
+   * Render the list for the current notebook.
+   */
+  protected render(): JSX.Element {
+    const { guard, tracker, trans } = this.options;
+    const panel = tracker.currentWidget;
+    const findings = panel ? guard.findings(panel) : null;
+    if (!panel || !findings) {
+      return (
+        <div className="jp-nbguard-DiagnosticsPanel-empty">
+          {trans.__('Open a notebook to see its nbguard findings.')}
+        </div>
+      );
+    }
+    const cells = cellRefs(panel.content);
+    const placed = placeFindings(findings.diagnostics, cells);
+    const counts = countBySeverity(findings.diagnostics);
+    const open = (diagnostic: Diagnostic) => this._open(panel, diagnostic);
+    return (
+      <div className="jp-nbguard-DiagnosticsPanel-content">
+        <header className="jp-nbguard-DiagnosticsPanel-header">
+          <h2 className="jp-nbguard-DiagnosticsPanel-title">
+            {trans.__('nbguard: %1', panel.title.label)}
+          </h2>
+          <div className="jp-nbguard-DiagnosticsPanel-summary">
+            {guard.settings.enabled
+              ? trans.__(
+                  '%1 errors, %2 warnings, %3 info',
+                  counts.error,
+                  counts.warning,
+                  counts.info
+                )
+              : trans.__('Checking is disabled in the settings.')}
+            {findings.status === 'checking'
+              ? ` ${trans.__('(checking…)')}`
+              : ''}
+            {findings.status === 'error'
+              ? ` ${trans.__('(the last check failed)')}`
+              : ''}
+          </div>
+        </header>
+        {placed.length === 0 ? (
+          <div className="jp-nbguard-DiagnosticsPanel-empty">
+            {trans.__('No findings in this notebook')}
+          </div>
+        ) : (
+          <ul className="jp-nbguard-DiagnosticsPanel-list">
+            {placed.map((finding, i) => (
+              <FindingRow
+                key={`${finding.diagnostic.code}-${finding.diagnostic.cell_id}-${i}`}
+                finding={finding}
+                label={
+                  finding.diagnostic.cell_id === null
+                    ? trans.__('notebook')
+                    : cellLabel(
+                        trans,
+                        finding.cellIndex >= 0
+                          ? cells[finding.cellIndex].executionCount
+                          : null,
+                        finding.cellIndex
+                      )
+                }
+                trans={trans}
+                onOpen={open}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  }
+
+  private _open(panel: NotebookPanel, diagnostic: Diagnostic): void {
+    this.options.reveal(panel, diagnostic).catch(reason => {
+      console.error('nbguard: could not show the finding.', reason);
+    });
+  }
+
+  private _onChanged(_: INbGuard, args: INbGuard.IChangedArgs): void {
+    if (args.panel === this.options.tracker.currentWidget) {
+      this.update();
+    }
+  }
+
+  private _onCurrentChanged(): void {
+    this.update();
+  }
+}
+
+/**
+ * Types of the findings panel.
+ */
+export namespace DiagnosticsPanel {
+  /**
+   * Options to create the panel.
+   */
+  export interface IOptions {
+    /**
+     * The nbguard service.
+     */
+    guard: INbGuard;
+    /**
+     * The notebook tracker.
+     */
+    tracker: INotebookTracker;
+    /**
+     * The translation bundle.
+     */
+    trans: TranslationBundle;
+    /**
+     * Shows a finding in its notebook.
+     */
+    reveal: (panel: NotebookPanel, diagnostic: Diagnostic) => Promise<void>;
+  }
+}

@@ -1,0 +1,126 @@
+import { CodeEditor } from '@jupyterlab/codeeditor';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { Token } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
+
+import type { Diagnostic, KernelSummary } from './api';
+import type { INbGuardSettings } from './settings';
+
+/**
+ * The npm name of the extension, prefix of every plugin and command id.
+ */
+export const EXTENSION_ID = 'jupyterlab-nbguard';
+
+/**
+ * The id of the core plugin, which owns the settings (`schema/plugin.json`).
+ */
+export const PLUGIN_ID = `${EXTENSION_ID}:plugin`;
+
+/**
+ * The id of the findings side panel widget.
+ */
+export const PANEL_ID = 'jp-nbguard-findings';
+
+/**
+ * The translation domain of the extension.
+ */
+export const TRANSLATION_DOMAIN = 'jupyterlab_nbguard';
+
+/**
+ * Where a notebook's checking stands.
+ */
+export type CheckStatus = 'idle' | 'checking' | 'error' | 'disabled';
+
+/**
+ * The nbguard findings of one open notebook, kept up to date by the checker.
+ */
+export interface INotebookFindings {
+  /**
+   * The notebook panel these findings are about.
+   */
+  readonly panel: NotebookPanel;
+  /**
+   * Every finding of the latest check, in the order the server sent them.
+   */
+  readonly diagnostics: ReadonlyArray<Diagnostic>;
+  /**
+   * The kernel history summary of the latest check, if a kernel was involved.
+   */
+  readonly kernel: KernelSummary | null;
+  /**
+   * Where checking stands.
+   */
+  readonly status: CheckStatus;
+  /**
+   * Emitted whenever `diagnostics` or `status` change.
+   */
+  readonly changed: ISignal<INotebookFindings, void>;
+  /**
+   * The findings about one cell.
+   *
+   * @param cellId The nbformat cell id.
+   */
+  forCell(cellId: string): ReadonlyArray<Diagnostic>;
+  /**
+   * Check the notebook now (or right after the check in flight).
+   *
+   * @returns Resolves when that check has settled; never rejects.
+   */
+  checkNow(): Promise<void>;
+}
+
+/**
+ * The nbguard service: findings of every open notebook and the user settings.
+ */
+export interface INbGuard {
+  /**
+   * The current settings.
+   */
+  readonly settings: INbGuardSettings;
+  /**
+   * Emitted when the settings change.
+   */
+  readonly settingsChanged: ISignal<INbGuard, INbGuardSettings>;
+  /**
+   * Emitted when the findings of a notebook change (or its checker goes away).
+   */
+  readonly changed: ISignal<INbGuard, INbGuard.IChangedArgs>;
+  /**
+   * The findings of an open notebook, or null if it is not tracked.
+   *
+   * @param panel The notebook panel.
+   */
+  findings(panel: NotebookPanel): INotebookFindings | null;
+  /**
+   * The findings about the cell whose editor uses this model.
+   *
+   * @param model A cell editor's model (a notebook cell model).
+   * @returns The findings, empty if the model is not a cell of a tracked notebook.
+   */
+  diagnosticsForEditorModel(
+    model: CodeEditor.IModel
+  ): ReadonlyArray<Diagnostic>;
+}
+
+/**
+ * Types of the nbguard service.
+ */
+export namespace INbGuard {
+  /**
+   * The argument of the `changed` signal.
+   */
+  export interface IChangedArgs {
+    /**
+     * The notebook whose findings changed.
+     */
+    readonly panel: NotebookPanel;
+  }
+}
+
+/**
+ * The nbguard service token.
+ */
+export const INbGuard = new Token<INbGuard>(
+  `${EXTENSION_ID}:INbGuard`,
+  'Hidden-state findings of the open notebooks, checked by the nbguard server extension.'
+);
