@@ -381,7 +381,9 @@ class DefUseVisitor(ast.NodeVisitor):
             if name.isidentifier():
                 text = loc.index.line(first)
                 start = text.rfind(name)
-                self._store(name, loc.index.range(first, start, first, start + len(name)))
+                self._store(
+                    name, loc.index.range(first, start, first, start + len(name))
+                )
         if magic not in _DEFINING_MAGICS | _READING_MAGICS:
             return  # %%bash, %%html, %%writefile...: the body is not Python
         body = "\n".join(loc.index.lines[first + 1 :])
@@ -419,9 +421,7 @@ class DefUseVisitor(ast.NodeVisitor):
     def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in node.decorator_list:
             self.visit(decorator)
-            if isinstance(decorator, ast.Name) and self._is_module_level(
-                decorator.id
-            ):
+            if isinstance(decorator, ast.Name) and self._is_module_level(decorator.id):
                 self._sink.calls.append(
                     self._use(decorator.id, self._loc.node_range(decorator))
                 )
@@ -555,9 +555,10 @@ def _local_stores(body: list[ast.stmt]) -> Iterator[str]:
             yield node.name
         elif isinstance(node, ast.alias):
             yield node.asname or node.name.split(".")[0]
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            yield node.name
-        elif isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        elif (
+            isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar))
+            and node.name
+        ):
             yield node.name
 
 

@@ -20,6 +20,4 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 
 def is_preset(name: str) -> bool:
     """Whether ``name`` is bound in a fresh IPython kernel (builtins, ``_3``...)."""
-    return (
-        name in BUILTIN_NAMES or name in IPYTHON_NAMES or bool(_NUMBERED.match(name))
-    )
+    return name in BUILTIN_NAMES or name in IPYTHON_NAMES or bool(_NUMBERED.match(name))

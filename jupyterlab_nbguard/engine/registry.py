@@ -39,7 +39,6 @@ def resolve_rules(
     rules = [
         rule
         for rule in ALL_RULES.values()
-        if not selected
-        or any(s.upper() == "ALL" or matches(s, rule) for s in selected)
+        if not selected or any(s.upper() == "ALL" or matches(s, rule) for s in selected)
     ]
     return [r for r in rules if not any(matches(s, r) for s in ignored)]

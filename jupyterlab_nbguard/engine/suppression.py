@@ -32,8 +32,7 @@ def _silences(selectors: frozenset[str] | None, diagnostic: Diagnostic) -> bool:
     if selectors is None:
         return True
     return any(
-        diagnostic.code.startswith(s.upper()) or s == diagnostic.rule
-        for s in selectors
+        diagnostic.code.startswith(s.upper()) or s == diagnostic.rule for s in selectors
     )
 
 
@@ -48,6 +47,10 @@ def apply_suppressions(
             if 0 in found and _silences(found[0], diagnostic):
                 continue
             line = diagnostic.range.start.line if diagnostic.range else None
-            if line is not None and line in found and _silences(found[line], diagnostic):
+            if (
+                line is not None
+                and line in found
+                and _silences(found[line], diagnostic)
+            ):
                 continue
         yield diagnostic

@@ -34,7 +34,7 @@ def _transformer() -> _Transformer:
     # for plain Python cells.
     from IPython.core.inputtransformer2 import TransformerManager
 
-    manager: _Transformer = TransformerManager()
+    manager: _Transformer = TransformerManager()  # type: ignore[no-untyped-call]
     return manager
 
 

@@ -67,7 +67,9 @@ class Timeline:
     def extends(self, executions: Sequence[Execution]) -> bool:
         """Whether ``executions`` continues what this timeline has consumed."""
         n = len(self.consumed)
-        return len(executions) >= n and (n == 0 or executions[n - 1] == self.consumed[-1])
+        return len(executions) >= n and (
+            n == 0 or executions[n - 1] == self.consumed[-1]
+        )
 
     def extend(self, executions: Sequence[Execution]) -> None:
         """Replay the executions after those already consumed, up to a running one."""

@@ -41,4 +41,6 @@ class SyntaxErrorRule(Rule):
         for _position, cell, facts in ctx.code_cells:
             if facts.syntax_error is not None:
                 message, where = facts.syntax_error
-                yield self.diagnostic(cell.id, f"{message}: this cell cannot run", where)
+                yield self.diagnostic(
+                    cell.id, f"{message}: this cell cannot run", where
+                )

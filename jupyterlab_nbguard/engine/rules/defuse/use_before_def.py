@@ -54,8 +54,10 @@ class UseBeforeDefRule(Rule):
             seen.add((read.cell.id, read.name))
             definer = cells[below[0]]
             label = ctx.cell_label(definer.id, definer.execution_count)
-            how = f"{read.via}() reads '{read.name}', which" if read.via else (
-                f"'{read.name}'"
+            how = (
+                f"{read.via}() reads '{read.name}', which"
+                if read.via
+                else (f"'{read.name}'")
             )
             yield self.diagnostic(
                 read.cell.id,
@@ -63,5 +65,11 @@ class UseBeforeDefRule(Rule):
                 f"would raise NameError here. Move that definition above this cell.",
                 read.use.range,
                 [read.name],
-                [Related(definer.id, definer.execution_count, f"'{read.name}' is defined here")],
+                [
+                    Related(
+                        definer.id,
+                        definer.execution_count,
+                        f"'{read.name}' is defined here",
+                    )
+                ],
             )

@@ -82,8 +82,13 @@ class DeletedButLiveRule(Rule):
                 f"NameError. Add a cell that defines '{read.name}' above.",
                 read.use.range,
                 [read.name],
-                [Related(source.cell_id, source.execution_count,
-                         f"'{read.name}' was defined here")],
+                [
+                    Related(
+                        source.cell_id,
+                        source.execution_count,
+                        f"'{read.name}' was defined here",
+                    )
+                ],
             )
         described = []
         for name in sorted(orphans):
@@ -98,8 +103,11 @@ class DeletedButLiveRule(Rule):
             f"restart.",
             names=sorted(orphans),
             related=[
-                Related(steps[s].execution.cell_id, steps[s].execution.execution_count,
-                        f"'{n}' defined here")
+                Related(
+                    steps[s].execution.cell_id,
+                    steps[s].execution.execution_count,
+                    f"'{n}' defined here",
+                )
                 for n, s in sorted(orphans.items())
             ],
         )

@@ -61,7 +61,12 @@ class OutOfOrderRule(Rule):
                     f"definition above this cell.",
                     use.range if use else None,
                     [name],
-                    [Related(source.cell_id, source.execution_count,
-                             f"'{name}' produced here")],
+                    [
+                        Related(
+                            source.cell_id,
+                            source.execution_count,
+                            f"'{name}' produced here",
+                        )
+                    ],
                 )
                 break

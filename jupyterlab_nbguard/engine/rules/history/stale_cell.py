@@ -64,12 +64,18 @@ class StaleCellRule(Rule):
                     continue
                 cause = timeline.invalidation(writer, root=step.index)
                 if cause is not None:
-                    yield self._derived(ctx, cell, facts, step, name, writer, cause.by,
-                                        cause.name)
+                    yield self._derived(
+                        ctx, cell, facts, step, name, writer, cause.by, cause.name
+                    )
                     break
 
     def _changed(
-        self, ctx: RuleContext, cell: Cell, facts: CellFacts, step: Step, name: str,
+        self,
+        ctx: RuleContext,
+        cell: Cell,
+        facts: CellFacts,
+        step: Step,
+        name: str,
         changer: int,
     ) -> Diagnostic:
         by = ctx.timeline.steps[changer]
@@ -82,13 +88,25 @@ class StaleCellRule(Rule):
             f"outputs are out of date. Re-run this cell.",
             _where(facts, name, step),
             [name],
-            [Related(by.execution.cell_id, by.execution.execution_count,
-                     f"'{name}' {verb} here")],
+            [
+                Related(
+                    by.execution.cell_id,
+                    by.execution.execution_count,
+                    f"'{name}' {verb} here",
+                )
+            ],
         )
 
     def _derived(
-        self, ctx: RuleContext, cell: Cell, facts: CellFacts, step: Step, name: str,
-        writer: int, changer: int, changed: str,
+        self,
+        ctx: RuleContext,
+        cell: Cell,
+        facts: CellFacts,
+        step: Step,
+        name: str,
+        writer: int,
+        changer: int,
+        changed: str,
     ) -> Diagnostic:
         source = ctx.timeline.steps[writer]
         by = ctx.timeline.steps[changer]
@@ -101,10 +119,16 @@ class StaleCellRule(Rule):
             _where(facts, name, step),
             [name, changed],
             [
-                Related(source.execution.cell_id, source.execution.execution_count,
-                        f"'{name}' computed here from the old '{changed}'"),
-                Related(by.execution.cell_id, by.execution.execution_count,
-                        f"'{changed}' {verb} here"),
+                Related(
+                    source.execution.cell_id,
+                    source.execution.execution_count,
+                    f"'{name}' computed here from the old '{changed}'",
+                ),
+                Related(
+                    by.execution.cell_id,
+                    by.execution.execution_count,
+                    f"'{changed}' {verb} here",
+                ),
             ],
         )
 

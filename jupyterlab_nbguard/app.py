@@ -1,0 +1,92 @@
+"""The nbguard server extension: configuration, wiring, start and stop."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
+from traitlets import Integer
+
+from .engine import Engine
+from .history import ExecutionObserver, HistoryStore
+from .server.connection import observing_connection_class
+from .server.handlers import route_table
+
+KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
+
+
+class NbGuardApp(ExtensionApp):
+    """Watches executions passing through the server and serves rule results."""
+
+    name = "jupyterlab_nbguard"
+
+    max_executions = Integer(
+        10_000,
+        config=True,
+        help="Executions kept per kernel; the oldest are dropped beyond this.",
+    )
+    max_body_bytes = Integer(
+        16 * 1024 * 1024,
+        config=True,
+        help="Largest request body accepted, in bytes; larger ones get 413.",
+    )
+    max_cached_cells = Integer(
+        20_000, config=True, help="Distinct cell sources whose analysis is cached."
+    )
+
+    def initialize_settings(self) -> None:
+        """Create the store and engine, and hook the kernel websocket class."""
+        self.store = HistoryStore(self.max_executions)
+        self.engine = Engine(self.max_cached_cells)
+        # One worker: the engine's caches are not shared across threads, and
+        # checks stay off the event loop that proxies kernel messages.
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
+        self.observer = ExecutionObserver(self.store)
+        # ExtensionApp copies self.settings over the web app's settings after
+        # this method, so the hook goes there.
+        base = self.settings.get("kernel_websocket_connection_class")
+        self.settings["kernel_websocket_connection_class"] = observing_connection_class(
+            base or ZMQChannelsWebsocketConnection, self.observer
+        )
+        # Restarts start a new epoch; shutdowns free the history. Subscribed,
+        # not polled (jupyter_server emits kernel_actions events).
+        if self.serverapp is not None and self.serverapp.event_logger is not None:
+            self.serverapp.event_logger.add_listener(
+                schema_id=KERNEL_ACTIONS, listener=self._on_kernel_action
+            )
+        self.log.info("nbguard observes kernel executions through %s", base)
+
+    def initialize_handlers(self) -> None:
+        """Register the REST routes."""
+        self.handlers.extend(
+            route_table(self.store, self.engine, self.pool, self.max_body_bytes)
+        )
+
+    async def _on_kernel_action(
+        self, logger: Any, schema_id: str, data: dict[str, Any]
+    ) -> None:
+        kernel_id = data.get("kernel_id")
+        if not isinstance(kernel_id, str) or data.get("status") != "success":
+            return
+        action = data.get("action")
+        if action == "restart":
+            old = self.store.kernel(kernel_id).epoch
+            self.store.restart(kernel_id)
+            self.engine.forget((kernel_id, old))
+        elif action == "shutdown":
+            epoch = self.store.kernel(kernel_id).epoch
+            self.store.forget(kernel_id)
+            self.engine.forget((kernel_id, epoch))
+
+    async def stop_extension(self) -> None:
+        """Release the worker thread."""
+        assert self.serverapp is not None
+        if self.serverapp.event_logger is not None:
+            self.serverapp.event_logger.remove_listener(
+                schema_id=KERNEL_ACTIONS, listener=self._on_kernel_action
+            )
+        self.pool.shutdown(wait=False, cancel_futures=True)

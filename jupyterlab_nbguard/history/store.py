@@ -1,0 +1,193 @@
+"""Per-kernel execution history since the kernel's last (re)start, bounded in size."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..engine.model import Execution, ExecutionStatus
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware."""
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class ExecutionRecord:
+    """One execution request and, once the kernel answered, its outcome."""
+
+    msg_id: str
+    code: str
+    cell_id: str | None
+    started: datetime
+    execution_count: int | None = None
+    status: ExecutionStatus = ExecutionStatus.RUNNING
+    finished: datetime | None = None
+    silent: bool = False
+
+    def to_execution(self) -> Execution:
+        """The engine's immutable view of this record."""
+        return Execution(self.code, self.cell_id, self.execution_count, self.status)
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise as the REST contract's history entry."""
+        return {
+            "execution_count": self.execution_count,
+            "cell_id": self.cell_id,
+            "code": self.code,
+            "status": self.status.value,
+            "started": self.started.isoformat(),
+            "finished": self.finished.isoformat() if self.finished else None,
+        }
+
+
+@dataclass(frozen=True)
+class HistorySnapshot:
+    """An immutable copy of one kernel's history at a point in time."""
+
+    kernel_id: str
+    epoch: int
+    executions: tuple[Execution, ...]
+    execution_count: int
+    deleted_cell_ids: frozenset[str]
+    dropped: int
+
+
+@dataclass
+class KernelHistory:
+    """The executions of one kernel in its current epoch, oldest first.
+
+    When ``max_executions`` is exceeded the oldest tenth is dropped at once, so
+    the engine's cached replay is rebuilt rarely rather than at every request.
+    Identical code strings are stored once.
+    """
+
+    kernel_id: str
+    max_executions: int
+    epoch: int = 0
+    records: list[ExecutionRecord] = field(default_factory=list)
+    pending: dict[str, ExecutionRecord] = field(default_factory=dict)
+    deleted_cell_ids: set[str] = field(default_factory=set)
+    execution_count: int = 0
+    dropped: int = 0
+    _codes: dict[str, str] = field(default_factory=dict)
+
+    def add(self, record: ExecutionRecord) -> None:
+        """Append a request the kernel has just been sent."""
+        record.code = self._codes.setdefault(record.code, record.code)
+        self.records.append(record)
+        self.pending[record.msg_id] = record
+        if len(self.records) > self.max_executions:
+            cut = max(1, self.max_executions // 10)
+            for old in self.records[:cut]:
+                self.pending.pop(old.msg_id, None)
+            del self.records[:cut]
+            self.dropped += cut
+            live = {r.code for r in self.records}
+            self._codes = {c: c for c in self._codes if c in live}
+
+    def new_epoch(self) -> None:
+        """Forget everything: the kernel restarted with an empty namespace."""
+        self.epoch += 1
+        self.records.clear()
+        self.pending.clear()
+        self.deleted_cell_ids.clear()
+        self._codes.clear()
+        self.execution_count = 0
+        self.dropped = 0
+
+
+class HistoryStore:
+    """Execution histories of all kernels this server has seen run code."""
+
+    def __init__(
+        self, max_executions: int = 10_000, clock: Callable[[], datetime] = utcnow
+    ) -> None:
+        self.max_executions = max_executions
+        self._clock = clock
+        self._kernels: OrderedDict[str, KernelHistory] = OrderedDict()
+
+    def __contains__(self, kernel_id: str) -> bool:
+        return kernel_id in self._kernels
+
+    def kernel(self, kernel_id: str) -> KernelHistory:
+        """The history of ``kernel_id``, created empty on first use."""
+        history = self._kernels.get(kernel_id)
+        if history is None:
+            history = KernelHistory(kernel_id, self.max_executions)
+            self._kernels[kernel_id] = history
+        return history
+
+    def kernel_ids(self) -> list[str]:
+        """Kernels with a history."""
+        return list(self._kernels)
+
+    def record_request(
+        self,
+        kernel_id: str,
+        msg_id: str,
+        code: str,
+        cell_id: str | None = None,
+        deleted_cell_ids: Iterable[str] = (),
+        silent: bool = False,
+    ) -> None:
+        """Record an ``execute_request`` on its way to the kernel."""
+        history = self.kernel(kernel_id)
+        history.deleted_cell_ids.update(deleted_cell_ids)
+        if msg_id in history.pending:
+            return  # the same request seen twice (a replayed buffer)
+        history.add(
+            ExecutionRecord(msg_id, code, cell_id, self._clock(), silent=silent)
+        )
+
+    def record_reply(
+        self,
+        kernel_id: str,
+        parent_msg_id: str,
+        status: str,
+        execution_count: int | None,
+    ) -> None:
+        """Record the kernel's ``execute_reply`` to a request seen before."""
+        history = self._kernels.get(kernel_id)
+        record = history.pending.pop(parent_msg_id, None) if history else None
+        if history is None or record is None:
+            return
+        try:
+            record.status = ExecutionStatus(status)
+        except ValueError:
+            record.status = ExecutionStatus.ERROR
+        if record.status is ExecutionStatus.RUNNING:
+            record.status = ExecutionStatus.ERROR
+        record.finished = self._clock()
+        if execution_count is not None and not record.silent:
+            record.execution_count = execution_count
+            history.execution_count = max(history.execution_count, execution_count)
+
+    def restart(self, kernel_id: str) -> None:
+        """Start a new epoch: a restarted kernel has forgotten everything."""
+        self.kernel(kernel_id).new_epoch()
+
+    def forget(self, kernel_id: str) -> None:
+        """Free the history of a kernel that was shut down."""
+        self._kernels.pop(kernel_id, None)
+
+    def records(self, kernel_id: str) -> list[ExecutionRecord]:
+        """The records of ``kernel_id`` in this epoch (a copy)."""
+        history = self._kernels.get(kernel_id)
+        return list(history.records) if history else []
+
+    def snapshot(self, kernel_id: str) -> HistorySnapshot:
+        """An immutable copy of ``kernel_id``'s history for the engine."""
+        history = self.kernel(kernel_id)
+        return HistorySnapshot(
+            kernel_id=kernel_id,
+            epoch=history.epoch,
+            executions=tuple(r.to_execution() for r in history.records if not r.silent),
+            execution_count=history.execution_count,
+            deleted_cell_ids=frozenset(history.deleted_cell_ids),
+            dropped=history.dropped,
+        )

@@ -1,0 +1,186 @@
+"""REST handlers: parse, call the store and the engine, serialise. Nothing else."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from concurrent.futures import Executor
+from typing import Any
+
+from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import APIHandler
+from tornado import web
+
+from .._version import __version__
+from ..engine import Engine, Notebook
+from ..engine.registry import UnknownSelectorError
+from ..engine.rules import ALL_RULES
+from ..history import HistoryStore
+from .requests import (
+    http_error,
+    optional_string,
+    optional_strings,
+    parse_body,
+    parse_cells,
+)
+
+API_VERSION = 1
+AUTH_RESOURCE = "kernels"
+
+
+class NbGuardHandler(APIHandler):
+    """Common plumbing: collaborators from route kwargs, JSON out."""
+
+    auth_resource = AUTH_RESOURCE
+
+    def initialize(
+        self, store: HistoryStore, engine: Engine, pool: Executor, max_body_bytes: int
+    ) -> None:
+        """Receive collaborators from the route table (no globals, no lookups)."""
+        self.store = store
+        self.engine = engine
+        self.pool = pool
+        self.max_body_bytes = max_body_bytes
+
+    def reply(self, payload: dict[str, Any]) -> None:
+        """Write ``payload`` as the JSON response."""
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(payload))
+
+    def require_kernel(self, kernel_id: str) -> None:
+        """Raise 404 unless ``kernel_id`` is a kernel this server runs."""
+        if kernel_id not in self.kernel_manager:
+            raise http_error(404, f"no kernel with id {kernel_id!r}")
+
+    def kernel_language(self, kernel_id: str) -> str:
+        """The language of a running kernel (``python`` when it cannot be told)."""
+        try:
+            spec = self.kernel_manager.get_kernel(kernel_id).kernel_spec
+        except Exception:
+            return "python"
+        if spec is None:
+            return "python"
+        return str(spec.language).lower() or "python"
+
+
+class VersionHandler(NbGuardHandler):
+    """``GET version``: the handshake the frontend makes at start."""
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        """Return the package version and the REST API version."""
+        self.reply({"version": __version__, "api": API_VERSION})
+
+
+class RulesHandler(NbGuardHandler):
+    """``GET rules``: every rule with its documentation."""
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        """List the rules."""
+        self.reply(
+            {
+                "rules": [
+                    {
+                        "code": rule.code,
+                        "rule": rule.name,
+                        "severity": rule.severity.value,
+                        "summary": rule.summary(),
+                        "description": rule.description(),
+                    }
+                    for rule in ALL_RULES.values()
+                ]
+            }
+        )
+
+
+class CheckHandler(NbGuardHandler):
+    """``POST check``: diagnostics for the notebook as it is now."""
+
+    @web.authenticated
+    @authorized("read")  # type: ignore[untyped-decorator]
+    async def post(self) -> None:
+        """Check the cells in the body against the kernel's history, if any."""
+        data = parse_body(self.request.body, self.max_body_bytes)
+        cells = parse_cells(data)
+        kernel_id = optional_string(data, "kernel_id")
+        optional_string(data, "path")
+        select = optional_strings(data, "select")
+        ignore = optional_strings(data, "ignore")
+        notebook = Notebook(cells)
+        kernel: dict[str, Any] | None = None
+        key = None
+        if kernel_id is not None:
+            self.require_kernel(kernel_id)
+            snapshot = self.store.snapshot(kernel_id)
+            notebook = Notebook(
+                cells,
+                executions=snapshot.executions,
+                language=self.kernel_language(kernel_id),
+                deleted_cell_ids=snapshot.deleted_cell_ids,
+            )
+            key = (kernel_id, snapshot.epoch)
+            kernel = {
+                "id": kernel_id,
+                "epoch": snapshot.epoch,
+                "execution_count": snapshot.execution_count,
+                "executions": len(snapshot.executions),
+            }
+        loop = asyncio.get_running_loop()
+        try:
+            diagnostics = await loop.run_in_executor(
+                self.pool, lambda: self.engine.check(notebook, select, ignore, key)
+            )
+        except UnknownSelectorError as error:
+            raise http_error(400, str(error)) from error
+        self.reply(
+            {"diagnostics": [d.to_json() for d in diagnostics], "kernel": kernel}
+        )
+
+
+class HistoryHandler(NbGuardHandler):
+    """``kernels/{id}/history``: what ran in a kernel since it (re)started."""
+
+    @web.authenticated
+    @authorized
+    def get(self, kernel_id: str) -> None:
+        """Return the executions, oldest first."""
+        self.require_kernel(kernel_id)
+        history = self.store.kernel(kernel_id)
+        self.reply(
+            {
+                "kernel_id": kernel_id,
+                "epoch": history.epoch,
+                "executions": [r.to_json() for r in self.store.records(kernel_id)],
+            }
+        )
+
+    @web.authenticated
+    @authorized
+    def delete(self, kernel_id: str) -> None:
+        """Forget the history, as if the kernel had restarted."""
+        self.require_kernel(kernel_id)
+        self.store.restart(kernel_id)
+        self.set_status(204)
+        self.finish()
+
+
+def route_table(
+    store: HistoryStore, engine: Engine, pool: Executor, max_body_bytes: int
+) -> list[tuple[str, type[NbGuardHandler], dict[str, Any]]]:
+    """The extension's routes, relative to the server's base URL."""
+    kwargs = {
+        "store": store,
+        "engine": engine,
+        "pool": pool,
+        "max_body_bytes": max_body_bytes,
+    }
+    kernel = r"(?P<kernel_id>[^/]+)"
+    return [
+        (r"/jupyterlab-nbguard/version", VersionHandler, kwargs),
+        (r"/jupyterlab-nbguard/rules", RulesHandler, kwargs),
+        (r"/jupyterlab-nbguard/check", CheckHandler, kwargs),
+        (rf"/jupyterlab-nbguard/kernels/{kernel}/history", HistoryHandler, kwargs),
+    ]

@@ -1,0 +1,89 @@
+"""Validate REST request bodies into engine values, with messages naming the field."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tornado import web
+
+from ..engine import Cell
+
+
+def http_error(status: int, message: str) -> web.HTTPError:
+    """An error that ``APIHandler`` turns into JSON ``{"message", "reason"}``."""
+    # Passed as an argument, never as the format string: messages quote input.
+    return web.HTTPError(status, "%s", message)
+
+
+def parse_body(body: bytes, limit: int) -> dict[str, Any]:
+    """Decode a JSON object body, or raise a 400/413 that says what is wrong."""
+    if len(body) > limit:
+        raise http_error(
+            413, f"request body is {len(body)} bytes; the limit is {limit}"
+        )
+    if not body.strip():
+        raise http_error(400, "request body is empty; expected a JSON object")
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise http_error(400, f"request body is not valid JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise http_error(400, "request body must be a JSON object")
+    return data
+
+
+def optional_string(data: dict[str, Any], field: str) -> str | None:
+    """Read ``field`` as a string or null."""
+    value = data.get(field)
+    if value is not None and not isinstance(value, str):
+        raise http_error(400, f"{field} must be a string or null")
+    return value
+
+
+def optional_strings(data: dict[str, Any], field: str) -> list[str] | None:
+    """Read ``field`` as a list of strings or null."""
+    value = data.get(field)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise http_error(400, f"{field} must be a list of strings or null")
+    return value
+
+
+def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
+    """Read ``cells`` as the contract's ``[Cell]``."""
+    raw = data.get("cells")
+    if raw is None:
+        raise http_error(400, "cells is required: a list of {id, cell_type, source}")
+    if not isinstance(raw, list):
+        raise http_error(400, "cells must be a list")
+    cells: list[Cell] = []
+    seen: set[str] = set()
+    for i, item in enumerate(raw):
+        where = f"cells[{i}]"
+        if not isinstance(item, dict):
+            raise http_error(400, f"{where} must be an object")
+        cell_id = item.get("id")
+        if not isinstance(cell_id, str) or not cell_id:
+            raise http_error(400, f"{where}.id must be a non-empty string")
+        if cell_id in seen:
+            raise http_error(400, f"{where}.id {cell_id!r} is used by another cell")
+        seen.add(cell_id)
+        cell_type = item.get("cell_type")
+        if cell_type not in ("code", "markdown", "raw"):
+            raise http_error(400, f"{where}.cell_type must be code, markdown or raw")
+        source = item.get("source")
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)  # nbformat's multi-line form
+        if not isinstance(source, str):
+            raise http_error(400, f"{where}.source must be a string")
+        count = item.get("execution_count")
+        if count is not None and (
+            not isinstance(count, int) or isinstance(count, bool) or count < 0
+        ):
+            raise http_error(
+                400, f"{where}.execution_count must be a non-negative integer or null"
+            )
+        cells.append(Cell(cell_id, cell_type, source, count))
+    return tuple(cells)
