@@ -42,6 +42,18 @@ class NbGuardHandler(APIHandler):
         self.pool = pool
         self.max_body_bytes = max_body_bytes
 
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        """Write JSON ``{"message", "reason"}``, rendering ``http_error`` messages."""
+        exc_info = kwargs.get("exc_info")
+        error = exc_info[1] if exc_info else None
+        if isinstance(error, web.HTTPError) and error.log_message and error.args:
+            self.set_status(status_code)
+            self.set_header("Content-Type", "application/json")
+            message = error.log_message % error.args
+            self.finish(json.dumps({"message": message, "reason": error.reason}))
+            return
+        super().write_error(status_code, **kwargs)
+
     def reply(self, payload: dict[str, Any]) -> None:
         """Write ``payload`` as the JSON response."""
         self.set_header("Content-Type", "application/json")

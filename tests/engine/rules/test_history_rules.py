@@ -1,0 +1,200 @@
+"""NBG2xx: rules over the execution history."""
+
+from __future__ import annotations
+
+from jupyterlab_nbguard.engine import Cell, Engine, Execution, Notebook
+
+from ..notebooks import cells, check, ran
+
+HISTORY = ["NBG2"]
+
+
+def test_stale_direct_rebinding():
+    nb = cells("prices = [3, 4]", "total = sum(prices)", "prices = [3, 4, 5]")
+    assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG201", "c1", ("prices",))]
+
+
+def test_stale_any_order_even_from_above():
+    nb = cells("prices = [1]", "total = sum(prices)")
+    # run the lower cell, then rerun the upper one: the lower is stale
+    assert check(nb, ran(nb, 0, 1, 0), ["NBG201"]) == [("NBG201", "c1", ("prices",))]
+
+
+def test_stale_through_mutation_and_augmented_assignment():
+    for change in (
+        "prices.append(5)",
+        "prices[0] = 9",
+        "prices += [1]",
+        "prices.sort()",
+    ):
+        nb = cells("prices = [3, 4]", "total = sum(prices)", change)
+        assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [
+            ("NBG201", "c1", ("prices",))
+        ]
+
+
+def test_stale_inplace_keyword():
+    nb = cells("df = load()", "n = len(df)", "df.dropna(inplace=True)")
+    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [("NBG201", "c1", ("df",))]
+
+
+def test_stale_transitive_chain():
+    # a -> b -> c; then a changes: b is stale directly, c transitively
+    nb = cells("x = 1", "y = x * 2", "z = y + 1", "x = 5")
+    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
+    assert found == [("NBG201", "c1", ("x",)), ("NBG201", "c2", ("y", "x"))]
+
+
+def test_stale_when_input_was_already_stale_when_it_ran():
+    nb = cells("x = 1", "y = x * 2", "x = 5", "z = y + x")
+    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
+    assert found == [("NBG201", "c1", ("x",)), ("NBG201", "c3", ("y", "x"))]
+
+
+def test_stale_through_a_function_called():
+    nb = cells("def area():\n    return width * 2", "a = area()", "width = 3")
+    executions = (
+        ran(nb, 0)
+        + (Execution("width = 1", None, 2),)
+        + ran(nb, 1, 2)[0:1]
+        + (Execution("width = 3", "c2", 4),)
+    )
+    assert check(nb, executions, ["NBG201"]) == [("NBG201", "c1", ("width",))]
+
+
+def test_stale_function_redefinition():
+    nb = cells("def f():\n    return 1", "v = f()", "def f():\n    return 2")
+    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [("NBG201", "c1", ("f",))]
+
+
+def test_not_stale_when_rerun_or_unrelated():
+    nb = cells("prices = [1]", "total = sum(prices)", "other = 2")
+    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == []
+    assert check(nb, ran(nb, 0, 1, 0, 1), ["NBG201"]) == []
+
+
+def test_accumulating_cell_run_twice_is_not_stale_by_its_own_hand():
+    nb = cells("n = 0", "n += 1", "print(n)")
+    assert check(nb, ran(nb, 0, 1, 1, 2), ["NBG201"]) == []
+
+
+def test_aborted_executions_did_nothing():
+    nb = cells("x = 1", "y = x", "x = 2")
+    assert check(nb, ran(nb, 0, 1, 2, c2="aborted"), ["NBG201"]) == []
+
+
+def test_an_error_counts_as_having_run_err_towards_warning():
+    nb = cells("x = 1", "y = x", "x = 2\n1 / 0")
+    assert check(nb, ran(nb, 0, 1, 2, c2="error"), ["NBG201"]) == [
+        ("NBG201", "c1", ("x",))
+    ]
+
+
+def test_console_changes_count_and_are_named():
+    nb = cells("x = 1", "y = x")
+    executions = ran(nb, 0, 1) + (Execution("x = 99", None, 3),)
+    (d,) = Engine().check(Notebook(nb, executions), select=["NBG201"])
+    assert "outside the notebook" in d.message
+    assert d.related[0].cell_id is None
+
+
+def test_edited_since_run():
+    nb = cells("rate = 0.05", "x = 1")
+    executions = (Execution("rate = 0.07", "c0", 1), Execution("x = 1", "c1", 2))
+    assert check(nb, executions, ["NBG202"]) == [("NBG202", "c0", ())]
+    # without a kernel it is unknowable and never reported
+    assert check(nb, None, ["NBG202"]) == []
+
+
+def test_deleted_but_live():
+    nb = cells("model = sorted(data)")
+    executions = (
+        Execution("data = [1, 2]", "gone", 1),
+        Execution(nb[0].source, "c0", 2),
+    )
+    found = check(nb, executions, ["NBG203", "NBG102"])
+    assert found == [("NBG203", None, ("data",)), ("NBG203", "c0", ("data",))]
+
+
+def test_deleted_but_live_with_namespace_sizes():
+    from jupyterlab_nbguard.engine.model import LiveName
+
+    nb = cells("print(data)")
+    executions = (
+        Execution("data = [1, 2]", "gone", 1),
+        Execution(nb[0].source, "c0", 2),
+    )
+    live = (LiveName("data", "list", 2048),)
+    notebook = Notebook(nb, executions, live_names=live)
+    top = Engine().check(notebook, select=["NBG203"])[0]
+    assert top.cell_id is None
+    assert "data (list, 2.0 KB)" in top.message
+    # a name the probe says is gone is not an orphan
+    gone = Notebook(nb, executions, live_names=())
+    assert Engine().check(gone, select=["NBG203"]) == []
+
+
+def test_definition_edited_away_is_an_orphan():
+    nb = cells("a = 1", "print(b)")
+    executions = (Execution("a = 1\nb = 2", "c0", 1), Execution("print(b)", "c1", 2))
+    assert ("NBG203", "c1", ("b",)) in check(nb, executions, ["NBG203"])
+
+
+def test_out_of_order():
+    nb = cells("print(threshold)", "threshold = 0.5")
+    assert check(nb, ran(nb, 1, 0), ["NBG204"]) == [("NBG204", "c0", ("threshold",))]
+    assert check(nb, ran(nb, 1, 0), ["NBG204"]) != []
+    ordered = cells("threshold = 0.5", "print(threshold)")
+    assert check(ordered, ran(ordered, 0, 1), ["NBG204"]) == []
+
+
+def test_run_order_from_saved_counts():
+    nb = cells("a = 1", "b = 2", "c = 3", counts=[3, 1, 2])
+    assert check(nb, None, ["NBG205"]) == [("NBG205", "c1", ()), ("NBG205", "c2", ())]
+    in_order = cells("a = 1", "b = 2", counts=[1, 2])
+    assert check(in_order, None, ["NBG205"]) == []
+
+
+def test_non_idempotent():
+    nb = cells("counter = 0", "counter += 1")
+    assert check(nb, None, ["NBG206"]) == [("NBG206", "c1", ("counter",))]
+    assert check(cells("counter = 0\ncounter += 1"), None, ["NBG206"]) == []
+
+
+def test_saved_counts_stand_in_for_history():
+    nb = cells("x = 1", "y = x * 2", "x = 5", counts=[1, 2, 3])
+    assert check(nb, None, ["NBG201"]) == [("NBG201", "c1", ("x",))]
+
+
+def test_suppression_comments():
+    nb = cells(
+        "prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG201]", "prices = [2]"
+    )
+    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == []
+    whole = cells(
+        "prices = [1]", "# nbguard: ignore\ntotal = sum(prices)", "prices = [2]"
+    )
+    assert check(whole, ran(whole, 0, 1, 2), ["NBG201"]) == []
+    other = cells(
+        "prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG101]", "prices = [2]"
+    )
+    assert check(other, ran(other, 0, 1, 2), ["NBG201"]) == [
+        ("NBG201", "c1", ("prices",))
+    ]
+
+
+def test_non_python_kernels_skip_name_rules():
+    nb = (Cell("r", "code", "x <- undefined_thing", 2), Cell("s", "code", "y <- 1", 1))
+    found = Engine().check(Notebook(nb, (), language="r"))
+    assert [d.code for d in found] == ["NBG205"]
+
+
+def test_the_timeline_is_reused_and_extended_per_kernel_epoch():
+    engine = Engine()
+    nb = cells("x = 1", "y = x", "x = 2")
+    executions = ran(nb, 0, 1, 2)
+    first = engine.check(Notebook(nb, executions[:2]), history_key=("k", 0))
+    assert first == []
+    later = engine.check(Notebook(nb, executions), history_key=("k", 0))
+    assert [d.code for d in later] == ["NBG201"]
+    assert engine._timelines[("k", 0)].consumed == list(executions)

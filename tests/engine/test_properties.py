@@ -1,0 +1,65 @@
+"""Property tests: on any source, generated or mutated, the engine never raises
+and answers the same way twice."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jupyterlab_nbguard.engine import Cell, Engine, Execution, Notebook
+from jupyterlab_nbguard.engine.defuse import analyse
+
+SNIPPETS = [
+    "x = 1", "y = x + 1", "del x", "x.append(y)", "x[0] = 2", "x += 1",
+    "def f(a=x):\n    return y", "f()", "class C:\n    z = x", "import os",
+    "from m import *", "%time z = f(x)", "%%time\nq = x", "!ls $x", "x?",
+    "[i for i in x]", "lambda: y", "for i in x:\n    y = i", "print(z)",
+    "with open(x) as fh:\n    w = fh", "try:\n    v = x\nexcept E as e:\n    pass",
+    "match x:\n    case [a, *b]:\n        c = a", "global g", "if (n := x):\n    pass",
+    "é = '😀'", "# nbguard: ignore", "x = (", "def g(:", "%%bash\necho", "    y = 3",
+]  # fmt: skip
+
+sources = st.lists(st.sampled_from(SNIPPETS), min_size=0, max_size=5).map("\n".join)
+mutated = st.tuples(
+    sources, st.integers(0, 200), st.sampled_from(list("()[]{}:=%!?\n\t #'\"\\é"))
+).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] :])
+any_source = st.one_of(sources, mutated, st.text(max_size=80))
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_source)
+def test_analysis_never_raises_and_is_deterministic(source):
+    assert analyse(source) == analyse(source)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(any_source, min_size=1, max_size=6),
+    st.lists(
+        st.tuples(st.integers(0, 5), st.sampled_from(["ok", "error", "aborted"])),
+        max_size=10,
+    ),
+)
+def test_check_never_raises_and_is_deterministic(sources_, order):
+    cells = tuple(Cell(f"c{i}", "code", s) for i, s in enumerate(sources_))
+    from jupyterlab_nbguard.engine.model import ExecutionStatus
+
+    executions = tuple(
+        Execution(
+            cells[i % len(cells)].source,
+            cells[i % len(cells)].id,
+            n,
+            ExecutionStatus(status),
+        )
+        for n, (i, status) in enumerate(order, start=1)
+    )
+    notebook = Notebook(cells, executions)
+    first = [d.to_json() for d in Engine().check(notebook)]
+    second = [d.to_json() for d in Engine().check(notebook)]
+    assert first == second
+    for d in first:
+        assert d["cell_id"] is None or d["cell_id"].startswith("c")
+        if d["range"]:
+            assert (
+                d["range"]["start"]["line"] >= 0 and d["range"]["start"]["column"] >= 0
+            )

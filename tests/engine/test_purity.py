@@ -1,0 +1,39 @@
+"""The engine is pure: importing and running it loads no Jupyter, Tornado or traitlets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+
+def test_engine_imports_nothing_from_the_server_stack():
+    code = textwrap.dedent(
+        """
+        import sys
+        from jupyterlab_nbguard.engine import Cell, Engine, Execution, Notebook
+        cells = (Cell("a", "code", "x = 1"), Cell("b", "code", "y = x"))
+        Engine().check(Notebook(cells, (Execution("x = 1", "a", 1),)))
+        banned = ("tornado", "jupyter_server", "traitlets", "jupyter_client", "IPython")
+        print(sorted(m for m in sys.modules if m.split(".")[0] in banned))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_ipython_is_loaded_only_for_cells_that_need_it():
+    code = textwrap.dedent(
+        """
+        import sys
+        from jupyterlab_nbguard.engine.defuse import analyse
+        analyse("%time y = 1")
+        print("IPython" in sys.modules)
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "True"
