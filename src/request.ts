@@ -58,7 +58,10 @@ export async function requestAPI<T>(
     try {
       data = JSON.parse(text);
     } catch {
-      console.error('nbguard: not a JSON response body.', response);
+      // Error pages (a 404 without the extension) are HTML: keep the text.
+      if (response.ok) {
+        console.error('nbguard: not a JSON response body.', response);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-"""The engine is pure: importing and running it loads no Jupyter, Tornado or traitlets."""
+"""The engine is pure: it loads no Jupyter, Tornado or traitlets."""
 
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class KernelWebsocket:
         if isinstance(raw, bytes):
             channel, parts = deserialize_msg_from_ws_v1(raw)
             keys = ("header", "parent_header", "metadata", "content")
-            msg = {k: json.loads(p) for k, p in zip(keys, parts)}
+            msg = {k: json.loads(p) for k, p in zip(keys, parts, strict=False)}
             return channel, msg
         msg = json.loads(raw)
         return msg.get("channel", ""), msg

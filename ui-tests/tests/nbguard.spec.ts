@@ -172,11 +172,12 @@ test.describe('stale cell (NBG201) in hazards.ipynb', () => {
       await (window as any).jupyterapp.commands.execute(command);
     }, SHOW_PANEL);
     const panel = panelArea(page);
-    const row = panel.getByText(/NBG201/).first();
-    await expect(row).toBeVisible({ timeout: CHECK_TIMEOUT });
-    await expect(panel.filter({ hasText: /NBG201/ }).first()).toContainText(
-      'prices'
-    );
+    const row = panel
+      .getByRole('listitem')
+      .or(panel.getByRole('row'))
+      .filter({ hasText: /NBG201/ })
+      .filter({ hasText: 'prices' });
+    await expect(row.first()).toBeVisible({ timeout: CHECK_TIMEOUT });
     await stale.scrollIntoViewIfNeeded();
     await screenshot(page, testInfo, 'notebook-with-panel.png');
   });
