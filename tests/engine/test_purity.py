@@ -37,3 +37,15 @@ def test_ipython_is_loaded_only_for_cells_that_need_it():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "True"
+
+
+def test_docs_page_matches_the_rule_docstrings():
+    from pathlib import Path
+
+    from jupyterlab_nbguard.engine.rules.docs import render
+
+    page = Path(__file__).parents[2] / "docs" / "rules.md"
+    assert page.read_text() == render(), (
+        "docs/rules.md is out of date: run "
+        "python -m jupyterlab_nbguard.engine.rules.docs > docs/rules.md"
+    )

@@ -1,0 +1,29 @@
+# Sourced by .ci/demo and .ci/test: everything nbguard needs, on a fresh machine.
+# Idempotent: a second run reuses the venv and node_modules.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="${NBGUARD_VENV:-$ROOT/.venv}"
+
+say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! command -v chromium >/dev/null 2>&1; then
+  say "Installing Debian's chromium (for the UI tests)"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+  say "Creating a virtual environment in $VENV"
+  python3 -m venv "$VENV"
+fi
+# shellcheck disable=SC1091
+source "$VENV/bin/activate"
+export PATH="$VENV/bin:$PATH"
+
+say "Installing nbguard (editable, with test tools; builds the labextension)"
+python -m pip install -q --upgrade pip
+python -m pip install -q -e ".[test]"
