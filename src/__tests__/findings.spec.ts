@@ -1,0 +1,175 @@
+import { nullTranslator } from '@jupyterlab/translation';
+
+import type { Diagnostic } from '../api';
+import {
+  cellLabel,
+  countBySeverity,
+  formatFinding,
+  nextFinding,
+  placeFindings,
+  worstSeverity
+} from '../findings';
+import { DEFAULT_SETTINGS, parseSettings } from '../settings';
+
+const trans = nullTranslator.load('jupyterlab_nbguard');
+
+function finding(
+  cellId: string | null,
+  line: number | null,
+  overrides: Partial<Diagnostic> = {}
+): Diagnostic {
+  return {
+    code: 'NBG201',
+    rule: 'stale-cell',
+    severity: 'warning',
+    cell_id: cellId,
+    message: `finding in ${cellId} at ${line}`,
+    range:
+      line === null
+        ? null
+        : { start: { line, column: 0 }, end: { line, column: 1 } },
+    names: [],
+    related: [],
+    ...overrides
+  };
+}
+
+const CELLS = [
+  { id: 'a', executionCount: 2 },
+  { id: 'b', executionCount: null },
+  { id: 'c', executionCount: 1 }
+];
+
+describe('findings', () => {
+  describe('placeFindings', () => {
+    it('lists notebook-level findings first, then in page and line order', () => {
+      // Given findings sent in arbitrary order
+      const diagnostics = [
+        finding('c', 0),
+        finding('a', 3),
+        finding('gone', 0),
+        finding(null, null, { code: 'NBG203' }),
+        finding('a', 1)
+      ];
+      // When placing them in the notebook
+      const placed = placeFindings(diagnostics, CELLS);
+      // Then the notebook-level one is first, unknown cells last
+      expect(placed.map(p => p.diagnostic.message)).toEqual([
+        'finding in null at null',
+        'finding in a at 1',
+        'finding in a at 3',
+        'finding in c at 0',
+        'finding in gone at 0'
+      ]);
+      expect(placed.map(p => p.cellIndex)).toEqual([-1, 0, 0, 2, -1]);
+    });
+  });
+
+  describe('nextFinding', () => {
+    const placed = placeFindings(
+      [finding('a', 1), finding('a', 3), finding('c', 0), finding(null, null)],
+      CELLS
+    );
+
+    it('goes to the next finding after the cursor in the same cell', () => {
+      // Given the cursor on line 2 of cell a
+      // When asking for the next finding
+      const next = nextFinding(placed, 0, { line: 2, column: 0 });
+      // Then it is the one on line 3 of cell a
+      expect(next?.diagnostic.message).toBe('finding in a at 3');
+    });
+
+    it('goes to a later cell when none is left in this one', () => {
+      // Given the cursor after the last finding of cell a
+      // When asking for the next finding
+      const next = nextFinding(placed, 0, { line: 9, column: 0 });
+      // Then it is in cell c
+      expect(next?.diagnostic.message).toBe('finding in c at 0');
+    });
+
+    it('wraps around to the first finding in a cell', () => {
+      // Given the last cell active
+      // When asking for the next finding
+      const next = nextFinding(placed, 2, null);
+      // Then it wraps to the first finding in a cell (not the notebook one)
+      expect(next?.diagnostic.message).toBe('finding in a at 1');
+    });
+
+    it('returns null when no finding is in a cell', () => {
+      // Given only a notebook-level finding
+      // Then there is nowhere to go
+      expect(
+        nextFinding(placeFindings([finding(null, null)], CELLS), 0, null)
+      ).toBeNull();
+    });
+  });
+
+  describe('labels and counts', () => {
+    it('labels cells by execution count, else by position', () => {
+      // Given cells with and without an execution count
+      // Then the label is `[n]` or `cell i`
+      expect(cellLabel(trans, 3, 0)).toBe('[3]');
+      expect(cellLabel(trans, null, 3)).toBe('cell 4');
+      expect(cellLabel(trans, null, -1)).toBe('deleted cell');
+    });
+
+    it('formats a finding as rule (code): message', () => {
+      // Given a finding
+      // Then its text names rule and code
+      expect(formatFinding(finding('a', 0))).toBe(
+        'stale-cell (NBG201): finding in a at 0'
+      );
+    });
+
+    it('counts findings per severity and finds the worst', () => {
+      // Given findings of several severities
+      const diagnostics = [
+        finding('a', 0, { severity: 'info' }),
+        finding('a', 1),
+        finding('a', 2),
+        finding('b', 0, { severity: 'error' })
+      ];
+      // Then they are counted and the worst is error
+      expect(countBySeverity(diagnostics)).toEqual({
+        error: 1,
+        warning: 2,
+        info: 1
+      });
+      expect(worstSeverity(diagnostics)).toBe('error');
+      expect(worstSeverity(diagnostics.slice(0, 1))).toBe('info');
+      expect(worstSeverity([])).toBeNull();
+    });
+  });
+});
+
+describe('parseSettings', () => {
+  it('reads every setting', () => {
+    // Given composite settings from the registry
+    const composite = {
+      enabled: false,
+      debounceMs: 250,
+      showUnderlines: false,
+      showCellMarkers: false,
+      select: ['NBG2', ' stale-cell '],
+      ignore: ['NBG205', '']
+    };
+    // When parsing them
+    // Then values are kept, trimmed, and empty names dropped
+    expect(parseSettings(composite)).toEqual({
+      enabled: false,
+      debounceMs: 250,
+      showUnderlines: false,
+      showCellMarkers: false,
+      select: ['NBG2', 'stale-cell'],
+      ignore: ['NBG205']
+    });
+  });
+
+  it('falls back to the defaults for missing or ill-typed values', () => {
+    // Given garbage
+    const composite = { enabled: 'yes', debounceMs: -5, select: 'NBG2' };
+    // When parsing it
+    // Then the defaults apply
+    expect(parseSettings(composite)).toEqual(DEFAULT_SETTINGS);
+  });
+});
