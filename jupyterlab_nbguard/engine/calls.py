@@ -22,6 +22,17 @@ class CallEffects:
     writes: set[str] = field(default_factory=set)
 
 
+def chained_lookup(
+    own: dict[str, FunctionFacts], outer: dict[str, FunctionFacts]
+) -> Callable[[str], FunctionFacts | None]:
+    """Find a function in the cell itself first, then among those bound before."""
+
+    def find(name: str) -> FunctionFacts | None:
+        return own.get(name) or outer.get(name)
+
+    return find
+
+
 def resolve_calls(
     calls: Iterable[str], lookup: Callable[[str], FunctionFacts | None]
 ) -> CallEffects:

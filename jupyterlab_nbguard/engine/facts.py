@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from .model import Range
 
 
-@dataclass(frozen=True)
-class NameUse:
+class NameUse(NamedTuple):
     """A name and where it appears in the cell source."""
 
     name: str
@@ -69,6 +69,11 @@ class CellFacts:
         return _names(self.reads)
 
     @cached_property
+    def call_names(self) -> frozenset[str]:
+        """Names called while the cell runs."""
+        return _names(self.calls)
+
+    @cached_property
     def defined_names(self) -> frozenset[str]:
         """Names the cell binds (or rebinds) at top level."""
         return _names(self.defines)
@@ -82,6 +87,14 @@ class CellFacts:
     def deleted_names(self) -> frozenset[str]:
         """Names the cell unbinds with ``del``."""
         return _names(self.deletes)
+
+    @cached_property
+    def bound_names(self) -> frozenset[str]:
+        """Names the cell binds, including ``global`` names its functions assign."""
+        names = set(self.defined_names)
+        for function in self.functions.values():
+            names |= function.writes
+        return frozenset(names)
 
     @cached_property
     def written_names(self) -> frozenset[str]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Position:
-    """A 0-based position; ``column`` counts UTF-16 code units, as CodeMirror does."""
+class Position(NamedTuple):
+    """A 0-based position; ``column`` counts UTF-16 code units, as CodeMirror does.
+
+    A tuple of ints, so the garbage collector need not track the many thousands
+    a large notebook's facts hold.
+    """
 
     line: int
     column: int
@@ -18,8 +22,7 @@ class Position:
         return {"line": self.line, "column": self.column}
 
 
-@dataclass(frozen=True, order=True)
-class Range:
+class Range(NamedTuple):
     """A span of a cell's source, end exclusive."""
 
     start: Position

@@ -16,6 +16,8 @@ IPYTHON_NAMES = frozenset(
 )  # fmt: skip
 _NUMBERED = re.compile(r"^_(i|ii|iii)?\d+$|^_i$")
 BUILTIN_NAMES = frozenset(dir(builtins))
+#: Bound before any cell runs (numbered names like ``_3`` are matched separately).
+PRESET_NAMES = BUILTIN_NAMES | IPYTHON_NAMES
 
 
 def is_preset(name: str) -> bool:

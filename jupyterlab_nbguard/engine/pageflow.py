@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .calls import resolve_calls
+from .calls import CallEffects, chained_lookup, resolve_calls
 from .facts import CellFacts, FunctionFacts, NameUse
 from .model import Cell
-from .names import is_preset
+from .names import PRESET_NAMES, is_preset
 
 
 @dataclass(frozen=True)
@@ -27,15 +27,6 @@ class UnboundRead:
     after_opaque: bool
 
 
-@dataclass(frozen=True)
-class BodyRead:
-    """A global read inside a function body, for names no cell binds at all."""
-
-    cell: Cell
-    function: str
-    use: NameUse
-
-
 class PageFlow:
     """Simulates running the code cells top to bottom in a fresh kernel."""
 
@@ -43,13 +34,10 @@ class PageFlow:
         self.cells = cells
         self.binders: dict[str, list[int]] = {}
         for position, _cell, facts in cells:
-            written = set(facts.defined_names)
-            for function in facts.functions.values():
-                written |= function.writes
-            for name in written:
+            for name in facts.bound_names:
                 self.binders.setdefault(name, []).append(position)
         self.unbound: list[UnboundRead] = []
-        self.body_reads: list[BodyRead] = []
+        self.any_opaque = False
         self._simulate()
 
     def binders_below(self, name: str, position: int) -> list[int]:
@@ -61,36 +49,59 @@ class PageFlow:
         return name in self.binders
 
     def _simulate(self) -> None:
-        bound: set[str] = set()
+        bound: set[str] = set(PRESET_NAMES)
         functions: dict[str, FunctionFacts] = {}
         opaque = False
         for position, cell, facts in self.cells:
-            for use in facts.reads:
-                if use.name not in bound and not is_preset(use.name):
-                    self.unbound.append(
-                        UnboundRead(cell, position, use.name, use, None, opaque)
-                    )
-            visible = {**functions, **facts.functions}
-            effects = resolve_calls((u.name for u in facts.calls), visible.get)
-            call_sites = {u.name: u for u in facts.calls}
-            for name, via in effects.reads.items():
-                if (
-                    name not in bound
-                    and name not in facts.defined_names
-                    and not is_preset(name)
-                    and self.bound_anywhere(name)
-                ):
-                    site = call_sites[effects.roots[name]]
-                    self.unbound.append(
-                        UnboundRead(cell, position, name, site, via, opaque)
-                    )
-            for name, function in facts.functions.items():
-                for use in function.reads:
-                    self.body_reads.append(BodyRead(cell, name, use))
-            bound |= facts.defined_names | effects.writes
-            bound -= facts.deleted_names
-            for name in facts.defined_names:
-                functions.pop(name, None)
+            # Set operations run in C: the per-read Python work is for misses only.
+            missing = facts.read_names - bound
+            if missing:
+                for use in facts.reads:
+                    if use.name in missing and not is_preset(use.name):
+                        missing = missing - {use.name}
+                        self.unbound.append(
+                            UnboundRead(cell, position, use.name, use, None, opaque)
+                        )
+            called = [
+                name
+                for name in facts.call_names
+                if name in facts.functions or name in functions
+            ]
+            effects = (
+                resolve_calls(called, chained_lookup(facts.functions, functions))
+                if called
+                else CallEffects()
+            )
+            self._unbound_through_calls(cell, position, facts, effects, bound, opaque)
+            bound |= facts.defined_names
+            bound |= effects.writes
+            bound -= facts.deleted_names - PRESET_NAMES
+            for name in facts.defined_names & functions.keys():
+                del functions[name]
             functions.update(facts.functions)
             opaque = opaque or facts.opaque
         self.any_opaque = opaque
+
+    def _unbound_through_calls(
+        self,
+        cell: Cell,
+        position: int,
+        facts: CellFacts,
+        effects: CallEffects,
+        bound: set[str],
+        opaque: bool,
+    ) -> None:
+        if not effects.reads:
+            return
+        call_sites = {u.name: u for u in facts.calls}
+        for name, via in effects.reads.items():
+            if (
+                name not in bound
+                and name not in facts.defined_names
+                and not is_preset(name)
+                and self.bound_anywhere(name)
+            ):
+                site = call_sites[effects.roots[name]]
+                self.unbound.append(
+                    UnboundRead(cell, position, name, site, via, opaque)
+                )

@@ -29,6 +29,7 @@ class LineIndex:
 
     def __init__(self, source: str) -> None:
         self.lines = source.split("\n")
+        self.ascii = [line.isascii() for line in self.lines]
 
     def line(self, index: int) -> str:
         """Return line ``index`` (empty past the end)."""

@@ -12,12 +12,10 @@ import ast
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
+from .model import Position, Range
 from .positions import LineIndex, utf8_to_char
-
-if TYPE_CHECKING:
-    from .model import Range
 
 # Cheap test for "might contain IPython syntax": a line starting with % ! ?, an
 # escape after `=`, or a trailing `?`. False positives only cost a transform.
@@ -46,6 +44,12 @@ def to_python(text: str) -> str:
         return _transformer().transform_cell(text)
     except Exception:  # IPython rejects some malformed input; ast will report it
         return text
+
+
+@lru_cache(maxsize=4096)
+def _identifier(name: str) -> re.Pattern[str]:
+    """A pattern matching ``name`` as a whole identifier, not an attribute."""
+    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,22 @@ class Locator:
         """The range of ``node`` in the cell source."""
         line = node.lineno - 1
         end_line = (node.end_lineno or node.lineno) - 1
+        row = line + self.line_offset
+        end_row = end_line + self.line_offset
+        ascii_ = self.index.ascii
+        if (
+            not self.col_offset
+            and not self.fuzzy_lines
+            and row < len(ascii_)
+            and end_row < len(ascii_)
+            and ascii_[row]
+            and ascii_[end_row]
+        ):
+            # Plain ASCII Python: bytes, characters and UTF-16 units coincide.
+            return Range(
+                Position(row, node.col_offset),
+                Position(end_row, node.end_col_offset or node.col_offset),
+            )
         if line in self.fuzzy_lines:
             if isinstance(node, ast.Name):
                 return self.name_range(node.id, node)
@@ -93,9 +113,7 @@ class Locator:
         col = getattr(node, "col_offset", 0)
         original = self.original_line(line)
         start = 0 if line in self.fuzzy_lines else self._char(line, col)
-        match = re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)").search(
-            original, start
-        )
+        match = _identifier(name).search(original, start)
         if match is None:
             return self.index.whole_line(line + self.line_offset)
         row = line + self.line_offset

@@ -12,7 +12,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .calls import resolve_calls
+from .calls import CallEffects, chained_lookup, resolve_calls
 from .facts import CellFacts, FunctionFacts
 from .model import Execution, ExecutionStatus
 
@@ -73,22 +73,28 @@ class Timeline:
 
     def extend(self, executions: Sequence[Execution]) -> None:
         """Replay the executions after those already consumed, up to a running one."""
-        for execution in executions[len(self.consumed) :]:
+        before = len(self.consumed)
+        for execution in executions[before:]:
             if execution.status is ExecutionStatus.RUNNING:
                 break
             self.consumed.append(execution)
             if execution.ran:
                 self._replay(execution)
-        self._events.clear()
+        if len(self.consumed) != before:
+            self._events.clear()  # later writes can invalidate earlier values
 
     def _replay(self, execution: Execution) -> None:
         index = len(self.steps)
         facts = self._facts_of(execution.code)
-        reads: dict[str, int | None] = {}
-        for use in facts.reads:
-            reads.setdefault(use.name, self._writer.get(use.name))
-        visible = {**self._functions, **facts.functions}
-        effects = resolve_calls((u.name for u in facts.calls), visible.get)
+        writer = self._writer
+        reads: dict[str, int | None] = {n: writer.get(n) for n in facts.read_names}
+        known = self._functions
+        called = [n for n in facts.call_names if n in facts.functions or n in known]
+        effects = (
+            resolve_calls(called, chained_lookup(facts.functions, known))
+            if called
+            else CallEffects()
+        )
         via: dict[str, str] = {}
         for name, function in effects.reads.items():
             if name not in facts.defined_names and name not in reads:
@@ -101,8 +107,8 @@ class Timeline:
             self._writes.setdefault(name, []).append(index)
         for name in facts.deleted_names:
             self._writer.pop(name, None)
-        for name in facts.defined_names:
-            self._functions.pop(name, None)
+        for name in facts.defined_names & self._functions.keys():
+            del self._functions[name]
         self._functions.update(facts.functions)
         if execution.cell_id is not None:
             self.last_run[execution.cell_id] = index
@@ -120,6 +126,8 @@ class Timeline:
     def next_write(self, name: str, after: int, skip: int = -1) -> int | None:
         """The first step after ``after`` (other than ``skip``) that wrote ``name``."""
         writes = self._writes.get(name, ())
+        if not writes or writes[-1] <= after:
+            return None
         i = bisect_right(writes, after)
         while i < len(writes):
             if writes[i] != skip:

@@ -75,22 +75,27 @@ class UndefinedNameRule(Rule):
             )
         if flow.any_opaque:
             return
-        for body in flow.body_reads:
-            name = body.use.name
-            key = (body.cell.id, name)
-            if is_preset(name) or flow.bound_anywhere(name) or name in orphans:
-                continue
-            if key in seen:
-                continue
-            seen.add(key)
-            yield self.diagnostic(
-                body.cell.id,
-                f"'{name}' (read by {body.function}()) is not defined in any cell: "
-                f"calling {body.function}() raises NameError. Define it, or fix the "
-                f"name.",
-                body.use.range,
-                [name],
-            )
+        for _position, cell, facts in ctx.code_cells:
+            for function in facts.functions.values():
+                for use in function.reads:
+                    name = use.name
+                    key = (cell.id, name)
+                    if (
+                        is_preset(name)
+                        or flow.bound_anywhere(name)
+                        or name in orphans
+                        or key in seen
+                    ):
+                        continue
+                    seen.add(key)
+                    yield self.diagnostic(
+                        cell.id,
+                        f"'{name}' (read by {function.name}()) is not defined in any "
+                        f"cell: calling {function.name}() raises NameError. Define "
+                        f"it, or fix the name.",
+                        use.range,
+                        [name],
+                    )
 
 
 def _orphans(ctx: RuleContext) -> frozenset[str]:
