@@ -198,3 +198,21 @@ def test_the_timeline_is_reused_and_extended_per_kernel_epoch():
     later = engine.check(Notebook(nb, executions), history_key=("k", 0))
     assert [d.code for d in later] == ["NBG201"]
     assert engine._timelines[("k", 0)].consumed == list(executions)
+
+
+def test_never_run():
+    nb = cells("a = 1", "b = 2", "", "c = 3", counts=[1, None, None, 2])
+    assert check(nb, None, ["NBG207"]) == [("NBG207", "c1", ())]
+    assert check(cells("a = 1", "b = 2", counts=[1, None]), None, ["NBG207"]) == []
+
+
+def test_count_gaps_in_saved_notebooks():
+    from jupyterlab_nbguard.engine import Engine, Notebook
+
+    nb = cells("a = 1", "b = 2", "c = 3", counts=[1, 2, 7])
+    (gap,) = Engine().check(Notebook(nb), select=["NBG208"])
+    assert gap.cell_id is None
+    assert "[3]-[6]" in gap.message
+    assert check(cells("a = 1", "b = 2", counts=[1, 2]), None, ["NBG208"]) == []
+    # with a kernel the history is complete: no guessing from counts
+    assert check(nb, ran(nb, 0), ["NBG208"]) == []

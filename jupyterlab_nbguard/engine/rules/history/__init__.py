@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from ..base import Rule
+from .count_gap import CountGapRule
 from .deleted_but_live import DeletedButLiveRule
 from .edited_since_run import EditedSinceRunRule
+from .never_run import NeverRunRule
 from .non_idempotent import NonIdempotentRule
 from .out_of_order import OutOfOrderRule
 from .run_order import RunOrderRule
@@ -17,4 +19,6 @@ HISTORY_RULE_CODES: dict[str, type[Rule]] = {
     "NBG204": OutOfOrderRule,
     "NBG205": RunOrderRule,
     "NBG206": NonIdempotentRule,
+    "NBG207": NeverRunRule,
+    "NBG208": CountGapRule,
 }

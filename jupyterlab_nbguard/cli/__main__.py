@@ -1,0 +1,7 @@
+"""``python -m jupyterlab_nbguard.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
