@@ -1,3 +1,4 @@
+import { Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { KernelMessage } from '@jupyterlab/services';
 import type { INotebookContent } from '@jupyterlab/nbformat';
@@ -336,5 +337,56 @@ describe('NbGuardService.diagnosticsForEditorModel', () => {
     service.dispose();
     first.dispose();
     copy.dispose();
+  });
+});
+
+describe('NbGuardService.handshake', () => {
+  function service(status: unknown): NbGuardService {
+    const client = {
+      handshake: jest.fn(async () => status),
+      check: jest.fn()
+    } as unknown as NbGuardClient;
+    const tracker = {
+      widgetAdded: new Signal<INotebookTracker, NotebookPanel>(
+        {} as INotebookTracker
+      ),
+      forEach: () => undefined
+    } as unknown as INotebookTracker;
+    return new NbGuardService({
+      tracker,
+      client,
+      trans: nullTranslator.load('jupyterlab_nbguard')
+    });
+  }
+
+  it('warns the user once when the server extension is missing', async () => {
+    // Given a server without the nbguard extension
+    const warning = jest.spyOn(Notification, 'warning');
+    const error = jest
+      .spyOn(console, 'error')
+      .mockImplementation(() => undefined);
+    const guard = service({ kind: 'missing' });
+    // When the handshake is asked for twice
+    await guard.handshake();
+    await guard.handshake();
+    // Then exactly one warning names the missing extension and the command
+    expect(warning).toHaveBeenCalledTimes(1);
+    expect(warning.mock.calls[0][0]).toContain('server extension is missing');
+    expect(warning.mock.calls[0][0]).toContain('jupyter server extension list');
+    warning.mockRestore();
+    error.mockRestore();
+    guard.dispose();
+  });
+
+  it('stays silent when the server extension answers', async () => {
+    // Given a compatible server
+    const warning = jest.spyOn(Notification, 'warning');
+    const guard = service({ kind: 'ok', version: '0.1.0' });
+    // When shaking hands
+    await guard.handshake();
+    // Then nobody is notified
+    expect(warning).not.toHaveBeenCalled();
+    warning.mockRestore();
+    guard.dispose();
   });
 });
