@@ -30,7 +30,10 @@ def make_cell(i: int, lines: int, rng: random.Random) -> str:
         elif pick < 0.45:
             snippet = [f"if {name} > {i}:", f"    v{i} = v{i} + {name}"]
         elif pick < 0.6:
-            snippet = [f"def helper_{i}_{len(body)}(a, b={name}):", f"    return a + b + v{i}"]
+            snippet = [
+                f"def helper_{i}_{len(body)}(a, b={name}):",
+                f"    return a + b + v{i}",
+            ]
         elif pick < 0.75:
             snippet = [f"items_{i} = {{'k': {name}, 'n': len(str(v{i}))}}"]
         elif pick < 0.85:
@@ -62,7 +65,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     rng = random.Random(0)
-    sources = ["seed = 1"] + [make_cell(i, args.lines, rng) for i in range(1, args.cells)]
+    sources = ["seed = 1"] + [
+        make_cell(i, args.lines, rng) for i in range(1, args.cells)
+    ]
     cells = tuple(Cell(f"c{i}", "code", s, i + 1) for i, s in enumerate(sources))
     history = tuple(Execution(c.source, c.id, i + 1) for i, c in enumerate(cells))
     n = len(cells)
@@ -111,13 +116,22 @@ def main() -> None:
     cold_ms = statistics.median(cold_times)
     rows = [
         ("cold check (fresh engine, history of each cell)", cold_ms, "≤ 1000 ms"),
-        ("check after editing one cell (median)", statistics.median(incremental), "≤ 15 ms"),
+        (
+            "check after editing one cell (median)",
+            statistics.median(incremental),
+            "≤ 15 ms",
+        ),
         ("check after one more execution", after_run, "≤ 15 ms"),
         ("per cell, cold", cold_ms / n, ""),
         ("floor per cell: ast.parse + walk", parse_ms / n, "~0.24 ms"),
-        ("floor per cell: IPython transform + parse + walk", ipython_ms / n, "~0.64 ms"),
+        (
+            "floor per cell: IPython transform + parse + walk",
+            ipython_ms / n,
+            "~0.64 ms",
+        ),
     ]
-    print(f"\nnbguard engine benchmark: {n} cells x {args.lines} lines, {len(history)} executions")
+    title = f"{n} cells x {args.lines} lines, {len(history)} executions"
+    print(f"\nnbguard engine benchmark: {title}")
     print(f"{'measure':52} {'ms':>10}  goal")
     print("-" * 76)
     for label, value, goal in rows:

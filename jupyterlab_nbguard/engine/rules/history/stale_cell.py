@@ -37,9 +37,9 @@ class StaleCellRule(Rule):
     # [1]
     prices = [3, 4]
     # [2]
-    total = sum(prices)   # shows 7
+    total = sum(prices)  # shows 7
     # [3]
-    prices = [3, 4, 5]    # total is now stale
+    prices = [3, 4, 5]  # total is now stale
     ```
 
     ## How to fix it
