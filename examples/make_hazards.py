@@ -63,7 +63,9 @@ Findings show up in four places:
 section's text, then run its cells *in the order the text says* (select a cell and
 press `Shift+Enter`, or click it and press `Ctrl+Enter` to run it without moving on).
 The orders are sometimes deliberately not top to bottom. The sections are
-independent of each other; start with the first one.
+independent of each other; start with the first one. If you skip a section, nbguard
+notes that its cells never ran although cells below them did (`NBG207`): in a real
+notebook that is worth fixing, here you can ignore it.
 
 Some cells are flagged before you run anything (a name used before it is defined, a
 typo): nbguard also reads the code itself, not only the kernel's history. You can run
