@@ -14,7 +14,7 @@ from traitlets import Integer
 from .engine import Engine
 from .history import ExecutionObserver, HistoryStore
 from .server.connection import observing_connection_class
-from .server.handlers import route_table
+from .server.handlers import NamespaceCache, route_table
 
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
 
@@ -46,6 +46,7 @@ class NbGuardApp(ExtensionApp):
         # checks stay off the event loop that proxies kernel messages.
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
         self.observer = ExecutionObserver(self.store)
+        self.namespaces = NamespaceCache()
         # ExtensionApp copies self.settings over the web app's settings after
         # this method, so the hook goes there.
         base = self.settings.get("kernel_websocket_connection_class")
@@ -63,7 +64,9 @@ class NbGuardApp(ExtensionApp):
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
         self.handlers.extend(
-            route_table(self.store, self.engine, self.pool, self.max_body_bytes)
+            route_table(
+                self.store, self.engine, self.pool, self.max_body_bytes, self.namespaces
+            )
         )
 
     async def _on_kernel_action(
@@ -81,6 +84,7 @@ class NbGuardApp(ExtensionApp):
             epoch = self.store.kernel(kernel_id).epoch
             self.store.forget(kernel_id)
             self.engine.forget((kernel_id, epoch))
+            self.namespaces.forget(kernel_id)
 
     async def stop_extension(self) -> None:
         """Release the worker thread."""

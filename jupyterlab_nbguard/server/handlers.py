@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from concurrent.futures import Executor
+from dataclasses import replace
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -12,10 +13,12 @@ from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .._version import __version__
-from ..engine import Engine, Notebook
+from ..engine import Diagnostic, Engine, Notebook
+from ..engine.model import LiveName
 from ..engine.registry import UnknownSelectorError
 from ..engine.rules import ALL_RULES
 from ..history import HistoryStore
+from .namespace import NamespaceUnavailable, read_namespace
 from .requests import (
     http_error,
     optional_string,
@@ -28,19 +31,51 @@ API_VERSION = 1
 AUTH_RESOURCE = "kernels"
 
 
+class NamespaceCache:
+    """The last namespace read per kernel, valid until the kernel runs more code.
+
+    Keyed by (epoch, executions recorded): a namespace changes only when code
+    runs, so ``check`` probes the kernel at most once per execution.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[tuple[int, int], tuple[LiveName, ...]]] = {}
+
+    def get(self, kernel_id: str, key: tuple[int, int]) -> tuple[LiveName, ...] | None:
+        """The cached names if still valid."""
+        entry = self._entries.get(kernel_id)
+        return entry[1] if entry and entry[0] == key else None
+
+    def put(
+        self, kernel_id: str, key: tuple[int, int], names: tuple[LiveName, ...]
+    ) -> None:
+        """Remember a fresh read."""
+        self._entries[kernel_id] = (key, names)
+
+    def forget(self, kernel_id: str) -> None:
+        """Drop a kernel's entry (shut down)."""
+        self._entries.pop(kernel_id, None)
+
+
 class NbGuardHandler(APIHandler):
     """Common plumbing: collaborators from route kwargs, JSON out."""
 
     auth_resource = AUTH_RESOURCE
 
     def initialize(
-        self, store: HistoryStore, engine: Engine, pool: Executor, max_body_bytes: int
+        self,
+        store: HistoryStore,
+        engine: Engine,
+        pool: Executor,
+        max_body_bytes: int,
+        namespaces: NamespaceCache,
     ) -> None:
         """Receive collaborators from the route table (no globals, no lookups)."""
         self.store = store
         self.engine = engine
         self.pool = pool
         self.max_body_bytes = max_body_bytes
+        self.namespaces = namespaces
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Write JSON ``{"message", "reason"}``, rendering ``http_error`` messages."""
@@ -140,15 +175,69 @@ class CheckHandler(NbGuardHandler):
                 "execution_count": snapshot.execution_count,
                 "executions": len(snapshot.executions),
             }
+        diagnostics = await self._check(notebook, select, ignore, key)
+        if key is not None and any(d.code == "NBG203" for d in diagnostics):
+            # Orphans by the history: confirm they are live, and weigh them.
+            executions = len(notebook.executions or ())
+            live = await self._live_names(key[0], (key[1], executions))
+            if live is not None:
+                notebook = replace(notebook, live_names=live)
+                diagnostics = await self._check(notebook, select, ignore, key)
+        self.reply(
+            {"diagnostics": [d.to_json() for d in diagnostics], "kernel": kernel}
+        )
+
+    async def _check(
+        self,
+        notebook: Notebook,
+        select: list[str] | None,
+        ignore: list[str] | None,
+        key: tuple[str, int] | None,
+    ) -> list[Diagnostic]:
         loop = asyncio.get_running_loop()
         try:
-            diagnostics = await loop.run_in_executor(
+            return await loop.run_in_executor(
                 self.pool, lambda: self.engine.check(notebook, select, ignore, key)
             )
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
+
+    async def _live_names(
+        self, kernel_id: str, key: tuple[int, int]
+    ) -> tuple[LiveName, ...] | None:
+        cached = self.namespaces.get(kernel_id, key)
+        if cached is not None:
+            return cached
+        try:
+            names = await read_namespace(self.kernel_manager.get_kernel(kernel_id))
+        except NamespaceUnavailable as error:
+            self.log.debug("nbguard: namespace of %s not read: %s", kernel_id, error)
+            return None
+        self.namespaces.put(kernel_id, key, names)
+        return names
+
+
+class NamespaceHandler(NbGuardHandler):
+    """``GET kernels/{id}/namespace``: the names live in the kernel now."""
+
+    @web.authenticated
+    @authorized("execute")  # type: ignore[untyped-decorator]
+    async def get(self, kernel_id: str) -> None:
+        """Read the kernel's namespace with a silent, history-free request."""
+        self.require_kernel(kernel_id)
+        if self.kernel_language(kernel_id) != "python":
+            raise http_error(400, "kernel_id: only IPython kernels can be probed")
+        try:
+            names = await read_namespace(self.kernel_manager.get_kernel(kernel_id))
+        except NamespaceUnavailable as error:
+            raise http_error(409, str(error)) from error
         self.reply(
-            {"diagnostics": [d.to_json() for d in diagnostics], "kernel": kernel}
+            {
+                "names": [
+                    {"name": n.name, "type": n.type, "size_bytes": n.size_bytes}
+                    for n in names
+                ]
+            }
         )
 
 
@@ -180,7 +269,11 @@ class HistoryHandler(NbGuardHandler):
 
 
 def route_table(
-    store: HistoryStore, engine: Engine, pool: Executor, max_body_bytes: int
+    store: HistoryStore,
+    engine: Engine,
+    pool: Executor,
+    max_body_bytes: int,
+    namespaces: NamespaceCache,
 ) -> list[tuple[str, type[NbGuardHandler], dict[str, Any]]]:
     """The extension's routes, relative to the server's base URL."""
     kwargs = {
@@ -188,6 +281,7 @@ def route_table(
         "engine": engine,
         "pool": pool,
         "max_body_bytes": max_body_bytes,
+        "namespaces": namespaces,
     }
     kernel = r"(?P<kernel_id>[^/]+)"
     return [
@@ -195,4 +289,5 @@ def route_table(
         (r"/jupyterlab-nbguard/rules", RulesHandler, kwargs),
         (r"/jupyterlab-nbguard/check", CheckHandler, kwargs),
         (rf"/jupyterlab-nbguard/kernels/{kernel}/history", HistoryHandler, kwargs),
+        (rf"/jupyterlab-nbguard/kernels/{kernel}/namespace", NamespaceHandler, kwargs),
     ]

@@ -1,0 +1,78 @@
+"""The live namespace probe reads names without disturbing the user's kernel."""
+
+from __future__ import annotations
+
+import pytest
+from tornado.httpclient import HTTPClientError
+
+from .conftest import validate
+from .kernel_client import V1, KernelWebsocket
+
+
+async def test_namespace_lists_names_with_types_and_sizes_and_leaves_no_trace(
+    jp_ws_fetch, start_kernel, nbguard
+):
+    # Given a kernel where the user ran two cells
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    await ws.execute("data = list(range(1000))\nlabel = 'x'", cell_id="a")
+    await ws.execute("import sys\nsize = 1", cell_id="b")
+
+    # When the namespace is read (twice)
+    first = await nbguard("kernels", kernel_id, "namespace")
+    second = await nbguard("kernels", kernel_id, "namespace")
+
+    # Then it lists the user's names with type and size, and no IPython internals
+    validate(first, "NamespaceResponse")
+    names = {n["name"]: n for n in first["names"]}
+    assert set(names) == {"data", "label", "sys", "size"}
+    assert names["data"]["type"] == "list"
+    assert names["data"]["size_bytes"] > 8000
+    assert names["sys"]["type"] == "module"
+    assert second == first
+
+    # And the user's kernel is untouched: the next count is 3, In has two
+    # entries beyond the empty first, nothing new was bound
+    reply = await ws.execute(
+        "print(len(In), sorted(k for k in dir() if not k.startswith('_')))", cell_id="c"
+    )
+    assert reply["execution_count"] == 3
+    history = await nbguard("kernels", kernel_id, "history")
+    assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
+    check = await ws.execute(
+        "assert len(In) == 5, In\nassert 'probe' not in dir()", cell_id="d"
+    )
+    assert check["status"] == "ok", check
+    ws.close()
+
+
+async def test_deleted_but_live_reports_only_live_names_with_their_size(
+    jp_ws_fetch, start_kernel, nbguard
+):
+    # Given names defined by a cell that is no longer in the notebook,
+    # one of them deleted again from a console
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    await ws.execute("big = bytes(50000)\ngone = 1", cell_id="deleted")
+    await ws.execute("del gone")
+    cells = [{"id": "uses", "cell_type": "code", "source": "print(len(big))"}]
+    await ws.execute(cells[0]["source"], cell_id="uses")
+    ws.close()
+
+    # When the notebook is checked
+    result = await nbguard(
+        "check", method="POST", body={"cells": cells, "kernel_id": kernel_id}
+    )
+
+    # Then the notebook-level finding names the live orphan with type and size
+    orphans = [d for d in result["diagnostics"] if d["code"] == "NBG203"]
+    top = next(d for d in orphans if d["cell_id"] is None)
+    assert top["names"] == ["big"]
+    assert "big (bytes, 48.9 KB)" in top["message"]
+    assert any(d["cell_id"] == "uses" for d in orphans)
+
+
+async def test_namespace_of_unknown_kernel_is_404(jp_fetch):
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("jupyterlab-nbguard", "kernels", "nope", "namespace")
+    assert caught.value.code == 404
