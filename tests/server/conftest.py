@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -18,6 +19,17 @@ def validate(payload: object, definition: str) -> None:
     schema = {**SCHEMA, "$ref": f"#/definitions/{definition}"}
     errors = sorted(Draft7Validator(schema).iter_errors(payload), key=str)
     assert not errors, [e.message for e in errors]
+
+
+async def eventually(probe, timeout: float = 10.0, interval: float = 0.05):
+    """Await ``probe()`` until it returns something truthy (events are async)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        result = await probe()
+        if result or loop.time() > deadline:
+            return result
+        await asyncio.sleep(interval)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import validate
+from .conftest import eventually, validate
 from .kernel_client import V1, KernelWebsocket
 
 CELLS = [
@@ -84,8 +84,13 @@ async def test_errors_and_consoles_and_restart(
     # When the kernel restarts
     await jp_fetch("api", "kernels", kernel_id, "restart", method="POST", body="{}")
 
-    # Then a new epoch starts with an empty history
-    history = await nbguard("kernels", kernel_id, "history")
+    # Then a new epoch starts with an empty history (restart events are async)
+    async def restarted():
+        history = await nbguard("kernels", kernel_id, "history")
+        return history if history["epoch"] == 1 else None
+
+    history = await eventually(restarted)
+    assert history is not None
     assert history["epoch"] == 1
     assert history["executions"] == []
     ws.close()
