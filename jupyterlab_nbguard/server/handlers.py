@@ -19,6 +19,7 @@ from ..engine.registry import UnknownSelectorError
 from ..engine.rules import ALL_RULES
 from ..history import HistoryStore
 from .namespace import NamespaceUnavailable, read_namespace
+from .openapi import openapi_document
 from .requests import (
     http_error,
     optional_string,
@@ -118,6 +119,16 @@ class VersionHandler(NbGuardHandler):
     def get(self) -> None:
         """Return the package version and the REST API version."""
         self.reply({"version": __version__, "api": API_VERSION})
+
+
+class OpenApiHandler(NbGuardHandler):
+    """``GET openapi.json``: this REST API as an OpenAPI 3.1 document."""
+
+    @web.authenticated
+    @authorized
+    def get(self) -> None:
+        """Return the document."""
+        self.reply(openapi_document(__version__))
 
 
 class RulesHandler(NbGuardHandler):
@@ -287,6 +298,7 @@ def route_table(
     return [
         (r"/jupyterlab-nbguard/version", VersionHandler, kwargs),
         (r"/jupyterlab-nbguard/rules", RulesHandler, kwargs),
+        (r"/jupyterlab-nbguard/openapi.json", OpenApiHandler, kwargs),
         (r"/jupyterlab-nbguard/check", CheckHandler, kwargs),
         (rf"/jupyterlab-nbguard/kernels/{kernel}/history", HistoryHandler, kwargs),
         (rf"/jupyterlab-nbguard/kernels/{kernel}/namespace", NamespaceHandler, kwargs),
