@@ -14,6 +14,17 @@ def test_stale_direct_rebinding():
     assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG201", "c1", ("prices",))]
 
 
+def test_stale_advice_depends_on_where_the_change_came_from():
+    nb = cells("prices = [1]", "total = sum(prices)", "prices = [2]")
+    below = Engine().check(Notebook(nb, ran(nb, 0, 1, 2)), select=["NBG201"])
+    assert "move the change above this cell" in below[0].message
+    above = Engine().check(Notebook(nb, ran(nb, 1, 0, 0)), select=["NBG201"])
+    assert above[0].message.endswith("Re-run this cell.")
+    console = ran(nb, 0, 1) + (Execution("prices = [9]", None, 3),)
+    outside = Engine().check(Notebook(nb, console), select=["NBG201"])
+    assert "does not run after a restart" in outside[0].message
+
+
 def test_stale_any_order_even_from_above():
     nb = cells("prices = [1]", "total = sum(prices)")
     # run the lower cell, then rerun the upper one: the lower is stale

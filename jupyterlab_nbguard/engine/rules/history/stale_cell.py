@@ -85,7 +85,7 @@ class StaleCellRule(Rule):
         return self.diagnostic(
             cell.id,
             f"'{name}'{through} was {verb} by {where} after this cell ran: its "
-            f"outputs are out of date. Re-run this cell.",
+            f"outputs are out of date. {_advice(ctx, cell, by)}",
             _where(facts, name, step),
             [name],
             [
@@ -131,6 +131,27 @@ class StaleCellRule(Rule):
                 ),
             ],
         )
+
+
+def _advice(ctx: RuleContext, cell: Cell, by: Step) -> str:
+    """What to do depends on where the change came from.
+
+    Re-running the cell is right when the change is above it; when it is below,
+    re-running only trades this finding for out-of-order; when it came from code
+    not in the notebook, the change will not survive a restart.
+    """
+    changer = ctx.positions.get(by.execution.cell_id or "")
+    if changer is None:
+        return (
+            "Re-run this cell, and put the change in a cell above it: code outside "
+            "the notebook does not run after a restart."
+        )
+    if changer > ctx.positions[cell.id]:
+        return (
+            "The change is in a cell below this one, so re-running this cell would "
+            "depend on the page order: move the change above this cell, then re-run."
+        )
+    return "Re-run this cell."
 
 
 def _where(facts: CellFacts, name: str, step: Step) -> Range | None:
