@@ -128,6 +128,24 @@ export function countBySeverity(
 }
 
 /**
+ * Say how many findings of each severity there are, with correct plurals.
+ *
+ * @param counts Counts by severity, from `countBySeverity`.
+ * @param trans The translation bundle.
+ * @returns For example "1 error, 2 warnings, 0 info".
+ */
+export function describeCounts(
+  counts: Record<Severity, number>,
+  trans: TranslationBundle
+): string {
+  return [
+    trans._n('%1 error', '%1 errors', counts.error),
+    trans._n('%1 warning', '%1 warnings', counts.warning),
+    trans.__('%1 info', counts.info)
+  ].join(', ');
+}
+
+/**
  * The most severe severity among findings.
  *
  * @param diagnostics The findings.

@@ -7,7 +7,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 
 import type { Severity } from './api';
-import { countBySeverity, severityLabel } from './findings';
+import { countBySeverity, describeCounts, severityLabel } from './findings';
 import { SEVERITY_ICONS, shieldIcon } from './icons';
 import { EXTENSION_ID, type INbGuard } from './tokens';
 
@@ -61,10 +61,8 @@ export class FindingsStatus extends ReactWidget {
     const findings = panel ? guard.findings(panel) : null;
     const counts = countBySeverity(findings?.diagnostics ?? []);
     const summary = trans.__(
-      'nbguard: %1 errors, %2 warnings, %3 info. Click to show the findings.',
-      counts.error,
-      counts.warning,
-      counts.info
+      'nbguard: %1. Click to show the findings.',
+      describeCounts(counts, trans)
     );
     return (
       <button

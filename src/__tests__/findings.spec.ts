@@ -4,6 +4,7 @@ import type { Diagnostic } from '../api';
 import {
   cellLabel,
   countBySeverity,
+  describeCounts,
   formatFinding,
   nextFinding,
   placeFindings,
@@ -171,5 +172,16 @@ describe('parseSettings', () => {
     // When parsing it
     // Then the defaults apply
     expect(parseSettings(composite)).toEqual(DEFAULT_SETTINGS);
+  });
+});
+
+describe('describeCounts', () => {
+  it('uses singular and plural forms', () => {
+    // Given a plain translation bundle
+    const trans = nullTranslator.load('jupyterlab');
+    // When one error, two warnings and no info are described
+    const text = describeCounts({ error: 1, warning: 2, info: 0 }, trans);
+    // Then the forms agree with the numbers
+    expect(text).toBe('1 error, 2 warnings, 0 info');
   });
 });

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../api';
 import {
   cellLabel,
   countBySeverity,
+  describeCounts,
   IPlacedFinding,
   placeFindings,
   relatedLabel,
@@ -121,12 +122,7 @@ export class DiagnosticsPanel extends ReactWidget {
           </h2>
           <div className="jp-nbguard-DiagnosticsPanel-summary">
             {guard.settings.enabled
-              ? trans.__(
-                  '%1 errors, %2 warnings, %3 info',
-                  counts.error,
-                  counts.warning,
-                  counts.info
-                )
+              ? describeCounts(counts, trans)
               : trans.__('Checking is disabled in the settings.')}
             {findings.status === 'checking'
               ? ` ${trans.__('(checking…)')}`
