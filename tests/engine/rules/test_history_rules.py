@@ -227,3 +227,21 @@ def test_count_gaps_in_saved_notebooks():
     assert check(cells("a = 1", "b = 2", counts=[1, 2]), None, ["NBG208"]) == []
     # with a kernel the history is complete: no guessing from counts
     assert check(nb, ran(nb, 0), ["NBG208"]) == []
+
+
+def test_default_argument_captured_at_definition_time():
+    # f captured rate when it was defined; rate changed; a caller of f uses the
+    # old value through f, so both the definition and the caller are stale
+    nb = cells(
+        "rate = 1", "def f(x, r=rate):\n    return x * r", "y = f(2)", "rate = 2"
+    )
+    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
+    assert found == [("NBG201", "c1", ("rate",)), ("NBG201", "c2", ("f", "rate"))]
+
+
+def test_long_chain_is_transitive_to_the_end():
+    sources = ["v0 = 1"] + [f"v{i} = v{i - 1} + 1" for i in range(1, 60)] + ["v0 = 5"]
+    nb = cells(*sources)
+    found = check(nb, ran(nb, *range(len(sources))), ["NBG201"])
+    assert [cell for _, cell, _ in found] == [f"c{i}" for i in range(1, 60)]
+    assert found[-1][2] == ("v58", "v0")
