@@ -61,6 +61,7 @@ class KernelWebsocket:
         cell_id: str | None = None,
         deleted_cells: list[str] | None = None,
         timeout: float = 30,
+        stop_on_error: bool = True,
     ) -> dict[str, Any]:
         """Run ``code`` and return the content of its ``execute_reply``."""
         metadata: dict[str, Any] = {}
@@ -70,7 +71,12 @@ class KernelWebsocket:
             metadata["deletedCells"] = deleted_cells
         msg = self.session.msg(
             "execute_request",
-            content={"code": code, "silent": False, "store_history": True},
+            content={
+                "code": code,
+                "silent": False,
+                "store_history": True,
+                "stop_on_error": stop_on_error,
+            },
             metadata=metadata,
         )
         self._send(msg)
