@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .facts import CellFacts, FunctionFacts, NameUse
 from .model import Range
@@ -82,6 +83,25 @@ class DefUseVisitor(ast.NodeVisitor):
         self._class_owner: str | None = None
         self.opaque = False
         self.syntax_error: tuple[str, Range] | None = None
+
+    # -- traversal -------------------------------------------------------------
+
+    def visit(self, node: ast.AST) -> None:
+        """Dispatch through a table built once, not a getattr per node."""
+        _HANDLERS.get(node.__class__, DefUseVisitor.generic_visit)(self, node)
+
+    def generic_visit(self, node: ast.AST) -> None:
+        """Visit children, skipping ``ctx`` markers (they carry no names)."""
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        self.visit(item)
+            elif isinstance(value, ast.AST):
+                self.visit(value)
 
     # -- results ---------------------------------------------------------------
 
@@ -518,6 +538,21 @@ class DefUseVisitor(ast.NodeVisitor):
 
     def visit_DictComp(self, node: ast.DictComp) -> None:
         self._visit_comprehension(node.generators, [node.key, node.value])
+
+
+def _handler_table() -> dict[type[ast.AST], Callable[[DefUseVisitor, Any], None]]:
+    """Map every AST node class to its ``visit_*`` method (or ``generic_visit``)."""
+    table: dict[type[ast.AST], Callable[[DefUseVisitor, Any], None]] = {}
+    for name in dir(ast):
+        cls = getattr(ast, name)
+        if isinstance(cls, type) and issubclass(cls, ast.AST):
+            table[cls] = getattr(
+                DefUseVisitor, f"visit_{name}", DefUseVisitor.generic_visit
+            )
+    return table
+
+
+_HANDLERS = _handler_table()
 
 
 def _root_name(node: ast.expr | None) -> ast.Name | None:

@@ -46,10 +46,23 @@ def to_python(text: str) -> str:
         return text
 
 
-@lru_cache(maxsize=4096)
-def _identifier(name: str) -> re.Pattern[str]:
-    """A pattern matching ``name`` as a whole identifier, not an attribute."""
-    return re.compile(rf"(?<![\w.]){re.escape(name)}(?!\w)")
+def find_identifier(text: str, name: str, start: int = 0) -> int:
+    """Index of ``name`` as a whole identifier (not an attribute) in ``text``, or -1.
+
+    A plain scan rather than a regex: def, class and import names are mostly
+    unique, so a compiled-pattern cache would only miss.
+    """
+    at = text.find(name, start)
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        end = at + len(name)
+        after = text[end] if end < len(text) else " "
+        if not (before.isalnum() or before in "_.") and not (
+            after.isalnum() or after == "_"
+        ):
+            return at
+        at = text.find(name, at + 1)
+    return -1
 
 
 @dataclass(frozen=True)
@@ -113,11 +126,11 @@ class Locator:
         col = getattr(node, "col_offset", 0)
         original = self.original_line(line)
         start = 0 if line in self.fuzzy_lines else self._char(line, col)
-        match = _identifier(name).search(original, start)
-        if match is None:
+        at = find_identifier(original, name, start)
+        if at < 0:
             return self.index.whole_line(line + self.line_offset)
         row = line + self.line_offset
-        return self.index.range(row, match.start(), row, match.end())
+        return self.index.range(row, at, row, at + len(name))
 
 
 @dataclass(frozen=True)
