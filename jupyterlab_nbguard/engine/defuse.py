@@ -610,6 +610,16 @@ def analyse(source: str) -> CellFacts:
     if isinstance(parsed, ParseFailure):
         return CellFacts(syntax_error=(parsed.message, parsed.range))
     visitor = DefUseVisitor(parsed.locator)
-    for stmt in parsed.tree.body:
-        visitor.visit(stmt)
+    try:
+        for stmt in parsed.tree.body:
+            visitor.visit(stmt)
+    except RecursionError:
+        # Valid but nested deeper than the interpreter's recursion limit allows
+        # a recursive walk: say so rather than guess at partial facts.
+        return CellFacts(
+            syntax_error=(
+                "RecursionError: too deeply nested for nbguard to analyse",
+                index.whole_line(0),
+            )
+        )
     return visitor.facts()

@@ -168,6 +168,13 @@ def parse_code(
         tree = ast.parse(python)
     except (SyntaxError, ValueError) as error:
         return _failure(error, locator)
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on very deep nesting (`a+a+...` thousands
+        # long); Python itself would refuse to run the cell too.
+        return ParseFailure(
+            "SyntaxError: too deeply nested for Python's parser",
+            locator.index.whole_line(line_offset),
+        )
     return Parsed(tree, locator)
 
 

@@ -63,20 +63,29 @@ class Timeline:
         self._writes: dict[str, list[int]] = {}
         self._functions: dict[str, FunctionFacts] = {}
         self._events: dict[int, tuple[Invalidation, ...]] = {}
+        self._provisional: list[int] = []  # consumed while still marked running
 
     def extends(self, executions: Sequence[Execution]) -> bool:
         """Whether ``executions`` continues what this timeline has consumed."""
         n = len(self.consumed)
-        return len(executions) >= n and (
-            n == 0 or executions[n - 1] == self.consumed[-1]
+        return (
+            len(executions) >= n
+            and (n == 0 or executions[n - 1] == self.consumed[-1])
+            and all(executions[i] == self.consumed[i] for i in self._provisional)
         )
 
     def extend(self, executions: Sequence[Execution]) -> None:
         """Replay the executions after those already consumed, up to a running one."""
         before = len(self.consumed)
-        for execution in executions[before:]:
+        # A kernel runs requests one at a time, so a request still marked
+        # running but followed by finished ones did run (its reply was lost,
+        # e.g. its tab closed): replay it. Only the trailing ones wait.
+        done = len(executions)
+        while done > before and executions[done - 1].status is ExecutionStatus.RUNNING:
+            done -= 1
+        for execution in executions[before:done]:
             if execution.status is ExecutionStatus.RUNNING:
-                break
+                self._provisional.append(len(self.consumed))
             self.consumed.append(execution)
             if execution.ran:
                 self._replay(execution)

@@ -20,6 +20,9 @@ from .store import HistoryStore
 _REQUEST = b"execute_request"
 _REPLY = b"execute_reply"
 _DELIMITER = b"<IDS|MSG>"
+_INPUT = b"execute_input"
+_STATUS = b'"status"'
+_ERROR = b'"error"'
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +58,14 @@ class ExecutionObserver:
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
 
-    def client_message(self, kernel_id: str, message: str | bytes) -> None:
-        """Observe a message from a websocket client to ``kernel_id``."""
+    def client_message(
+        self, kernel_id: str, message: str | bytes, connection: int | None = None
+    ) -> None:
+        """Observe a message from websocket connection ``connection`` to a kernel."""
         try:
             if isinstance(message, str):
                 if "execute_request" in message:
-                    self._request(kernel_id, json.loads(message))
+                    self._request(kernel_id, json.loads(message), connection)
             elif _REQUEST in message:
                 split = split_v1(message)
                 if split is not None and split[0] == "shell" and len(split[1]) >= 4:
@@ -72,6 +77,7 @@ class ExecutionObserver:
                             "metadata": _loads(metadata),
                             "content": _loads(content),
                         },
+                        connection,
                     )
         except Exception:  # observation must never break the proxy
             log.debug("nbguard could not read a client message", exc_info=True)
@@ -87,12 +93,22 @@ class ExecutionObserver:
                 channel = getattr(args[0], "channel", args[0])
                 if channel == "shell":
                     self._zmq_reply(kernel_id, args[1])
+                elif channel == "iopub":
+                    self._zmq_iopub(kernel_id, args[1])
             elif len(args) == 1:
                 text = args[0]
-                if (isinstance(text, str) and "execute_reply" in text) or (
-                    isinstance(text, bytes) and _REPLY in text
-                ):
+                if isinstance(text, bytes):
+                    text = text.decode("utf-8", errors="replace")
+                if "execute_reply" in text:
                     self._reply(kernel_id, json.loads(text))
+                elif (
+                    "execute_input" in text
+                    or "restarting" in text
+                    or self.store.has_orphans(kernel_id)
+                ):
+                    message = json.loads(text)
+                    if message.get("channel") == "iopub":
+                        self._iopub(kernel_id, message)
         except Exception:
             log.debug("nbguard could not read a kernel message", exc_info=True)
 
@@ -110,7 +126,54 @@ class ExecutionObserver:
             },
         )
 
-    def _request(self, kernel_id: str, message: dict[str, Any]) -> None:
+    def connection_closed(self, kernel_id: str, connection: int) -> None:
+        """A websocket closed: its pending requests will get no reply through it."""
+        try:
+            self.store.connection_closed(kernel_id, connection)
+        except Exception:
+            log.debug("nbguard could not note a closed connection", exc_info=True)
+
+    def _zmq_iopub(self, kernel_id: str, frames: Sequence[Any]) -> None:
+        parts = [f.bytes if hasattr(f, "bytes") else f for f in frames]
+        start = parts.index(_DELIMITER) if _DELIMITER in parts else -1
+        if start < 0 or len(parts) < start + 6:
+            return
+        header = parts[start + 2]
+        if _INPUT in header or (
+            self.store.has_orphans(kernel_id)
+            and (_STATUS in header or _ERROR in header)
+        ):
+            self._iopub(
+                kernel_id,
+                {
+                    "header": _loads(header),
+                    "parent_header": _loads(parts[start + 3]),
+                    "content": _loads(parts[start + 5]),
+                },
+            )
+
+    def _iopub(self, kernel_id: str, message: dict[str, Any]) -> None:
+        """Counts from ``execute_input``; orphans finished by ``error``/``idle``."""
+        msg_type = (message.get("header") or {}).get("msg_type")
+        parent = (message.get("parent_header") or {}).get("msg_id")
+        content = message.get("content") or {}
+        if msg_type == "status" and content.get("execution_state") == "restarting":
+            self.store.restarted_remotely(kernel_id)
+        elif not isinstance(parent, str):
+            return
+        elif msg_type == "execute_input":
+            count = content.get("execution_count")
+            self.store.record_input(
+                kernel_id, parent, count if isinstance(count, int) else None
+            )
+        elif msg_type == "error":
+            self.store.record_iopub_error(kernel_id, parent)
+        elif msg_type == "status" and content.get("execution_state") == "idle":
+            self.store.record_idle(kernel_id, parent)
+
+    def _request(
+        self, kernel_id: str, message: dict[str, Any], connection: int | None = None
+    ) -> None:
         header = message.get("header") or {}
         if header.get("msg_type") != "execute_request":
             return
@@ -131,6 +194,7 @@ class ExecutionObserver:
             cell_id=cell_id if isinstance(cell_id, str) else None,
             deleted_cell_ids=[d for d in deleted if isinstance(d, str)],
             silent=bool(content.get("silent")),
+            connection=connection,
         )
 
     def _reply(self, kernel_id: str, message: dict[str, Any]) -> None:

@@ -28,6 +28,9 @@ class ExecutionRecord:
     status: ExecutionStatus = ExecutionStatus.RUNNING
     finished: datetime | None = None
     silent: bool = False
+    connection: int | None = None
+    orphaned: bool = False
+    raised: bool = False
 
     def to_execution(self) -> Execution:
         """The engine's immutable view of this record."""
@@ -134,6 +137,7 @@ class HistoryStore:
         cell_id: str | None = None,
         deleted_cell_ids: Iterable[str] = (),
         silent: bool = False,
+        connection: int | None = None,
     ) -> None:
         """Record an ``execute_request`` on its way to the kernel."""
         history = self.kernel(kernel_id)
@@ -141,8 +145,74 @@ class HistoryStore:
         if msg_id in history.pending:
             return  # the same request seen twice (a replayed buffer)
         history.add(
-            ExecutionRecord(msg_id, code, cell_id, self._clock(), silent=silent)
+            ExecutionRecord(
+                msg_id,
+                code,
+                cell_id,
+                self._clock(),
+                silent=silent,
+                connection=connection,
+            )
         )
+
+    def record_input(
+        self, kernel_id: str, parent_msg_id: str, execution_count: int | None
+    ) -> None:
+        """Record the count from iopub ``execute_input`` (every client sees it)."""
+        record = self._pending(kernel_id, parent_msg_id)
+        if record is not None and execution_count is not None and not record.silent:
+            record.execution_count = execution_count
+
+    def record_iopub_error(self, kernel_id: str, parent_msg_id: str) -> None:
+        """Remember that a request raised (its reply may never reach us)."""
+        record = self._pending(kernel_id, parent_msg_id)
+        if record is not None:
+            record.raised = True
+
+    def connection_closed(self, kernel_id: str, connection: int) -> None:
+        """Mark what a closed connection is still waiting for: its reply is lost.
+
+        The kernel sends a reply only to the connection that asked, so these
+        records are finished from iopub instead (see :meth:`record_idle`).
+        """
+        history = self._kernels.get(kernel_id)
+        if history is None:
+            return
+        for record in history.pending.values():
+            if record.connection == connection:
+                record.orphaned = True
+
+    def has_orphans(self, kernel_id: str) -> bool:
+        """Whether some request of this kernel lost its reply channel."""
+        history = self._kernels.get(kernel_id)
+        return history is not None and any(r.orphaned for r in history.pending.values())
+
+    def record_idle(self, kernel_id: str, parent_msg_id: str) -> None:
+        """Finish an orphaned request when the kernel goes idle after it.
+
+        It ran if the kernel announced its input, raised if an error was
+        published, and was aborted (never started) otherwise.
+        """
+        history = self._kernels.get(kernel_id)
+        record = self._pending(kernel_id, parent_msg_id)
+        if history is None or record is None or not record.orphaned:
+            return
+        del history.pending[parent_msg_id]
+        if record.raised:
+            record.status = ExecutionStatus.ERROR
+        elif record.execution_count is None:
+            record.status = ExecutionStatus.ABORTED
+        else:
+            record.status = ExecutionStatus.OK
+        record.finished = self._clock()
+        if record.execution_count is not None:
+            history.execution_count = max(
+                history.execution_count, record.execution_count
+            )
+
+    def _pending(self, kernel_id: str, msg_id: str) -> ExecutionRecord | None:
+        history = self._kernels.get(kernel_id)
+        return history.pending.get(msg_id) if history else None
 
     def record_reply(
         self,
@@ -170,6 +240,16 @@ class HistoryStore:
     def restart(self, kernel_id: str) -> None:
         """Start a new epoch: a restarted kernel has forgotten everything."""
         self.kernel(kernel_id).new_epoch()
+
+    def restarted_remotely(self, kernel_id: str) -> None:
+        """A kernel behind a gateway said it is restarting.
+
+        Every open connection relays that status, so only the first one starts
+        a new epoch: an epoch with no records yet has nothing to forget.
+        """
+        history = self._kernels.get(kernel_id)
+        if history is not None and history.records:
+            history.new_epoch()
 
     def forget(self, kernel_id: str) -> None:
         """Free the history of a kernel that was shut down."""

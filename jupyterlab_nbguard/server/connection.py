@@ -29,12 +29,16 @@ def observing_connection_class(
         __doc__ = f"{base.__name__}, with nbguard reading executions as they pass."
 
         def handle_incoming_message(self, incoming_msg: Any) -> None:
-            observer.client_message(self.kernel_id, incoming_msg)
+            observer.client_message(self.kernel_id, incoming_msg, id(self))
             super().handle_incoming_message(incoming_msg)
 
         def handle_outgoing_message(self, *args: Any) -> None:
             observer.kernel_message(self.kernel_id, args)
             super().handle_outgoing_message(*args)
+
+        def disconnect(self) -> Any:
+            observer.connection_closed(self.kernel_id, id(self))
+            return super().disconnect()
 
     ObservingConnection.__name__ = f"NbGuard{base.__name__}"
     ObservingConnection.__qualname__ = ObservingConnection.__name__

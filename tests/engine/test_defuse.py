@@ -165,3 +165,17 @@ def test_accumulations():
         "counter += 1\nresults.append(x)\ntotal = total + 1\nfresh = []\nfresh.append(1)"
     )
     assert [u.name for u in f.accumulates] == ["counter", "results", "total"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "x = " + "a+" * 50000 + "a",  # the parser's recursion limit
+        "x = " + "-" * 100000 + "1",  # the parser runs out of memory
+        "x = " + "a+" * 2000 + "a",  # parses, but deeper than a recursive walk
+    ],
+)
+def test_pathological_nesting_is_a_finding_not_a_crash(source):
+    f = analyse(source)
+    assert f.syntax_error is not None
+    assert "too deeply nested" in f.syntax_error[0]

@@ -622,12 +622,6 @@ async def test_tab_reconnecting_gets_its_reply_replayed_and_recorded(
     tab.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product gap: the reply to a closed tab's request never reaches the "
-    "server, and the observer does not read iopub (execute_input, error, status "
-    "idle), so the execution stays 'running' with no count for ever",
-)
 async def test_tab_closed_while_its_cell_runs_is_not_left_running(
     jp_ws_fetch, start_kernel, nbguard
 ):

@@ -199,13 +199,6 @@ async def test_interrupt_through_the_gateway(
     ws.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product gap: a gateway kernel that dies is restarted by the gateway, "
-    "so Jupyter Server emits no kernel_actions 'restart' event; the only sign is "
-    "the iopub status 'restarting' the gateway sends over the websocket, which "
-    "the observer ignores",
-)
 async def test_gateway_kernel_death_starts_a_new_epoch(
     jp_ws_fetch, start_kernel, nbguard
 ):

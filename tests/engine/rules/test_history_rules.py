@@ -215,6 +215,10 @@ def test_never_run():
     nb = cells("a = 1", "b = 2", "", "c = 3", counts=[1, None, None, 2])
     assert check(nb, None, ["NBG207"]) == [("NBG207", "c1", ())]
     assert check(cells("a = 1", "b = 2", counts=[1, None]), None, ["NBG207"]) == []
+    saved = Engine().check(Notebook(nb), select=["NBG207"])
+    live = Engine().check(Notebook(nb, ran(nb, 0, 3)), select=["NBG207"])
+    assert [d.severity.value for d in saved] == ["warning"]
+    assert [d.severity.value for d in live] == ["info"]
 
 
 def test_count_gaps_in_saved_notebooks():
@@ -225,6 +229,10 @@ def test_count_gaps_in_saved_notebooks():
     assert gap.cell_id is None
     assert "[3]-[6]" in gap.message
     assert check(cells("a = 1", "b = 2", counts=[1, 2]), None, ["NBG208"]) == []
+    # huge counts are arithmetic, not enumeration (a fuzzer found 10**18)
+    huge = cells("a = 1", "b = 2", counts=[1, 10**18])
+    (far,) = Engine().check(Notebook(huge), select=["NBG208"])
+    assert f"[2]-[{10**18 - 1}]" in far.message
     # with a kernel the history is complete: no guessing from counts
     assert check(nb, ran(nb, 0), ["NBG208"]) == []
 
@@ -245,3 +253,39 @@ def test_long_chain_is_transitive_to_the_end():
     found = check(nb, ran(nb, *range(len(sources))), ["NBG201"])
     assert [cell for _, cell, _ in found] == [f"c{i}" for i in range(1, 60)]
     assert found[-1][2] == ("v58", "v0")
+
+
+def test_a_running_record_followed_by_finished_ones_did_run():
+    # its tab closed and the reply was lost; the kernel is serial, so it ran
+    from jupyterlab_nbguard.engine import ExecutionStatus
+
+    nb = cells("x = 1", "y = x", "x = 2")
+    lost = Execution("x = 1", "c0", 1, ExecutionStatus.RUNNING)
+    executions = (
+        lost,
+        *ran(nb, 1, 2)[0:0],
+        Execution("y = x", "c1", 2),
+        Execution("x = 2", "c2", 3),
+    )
+    assert check(nb, executions, ["NBG201"]) == [("NBG201", "c1", ("x",))]
+    # a trailing running record has done nothing yet
+    pending = (*ran(nb, 0, 1), Execution("x = 2", "c2", None, ExecutionStatus.RUNNING))
+    assert check(nb, pending, ["NBG201"]) == []
+
+
+def test_the_cached_timeline_is_rebuilt_when_a_provisional_record_changes():
+    from jupyterlab_nbguard.engine import ExecutionStatus
+
+    engine = Engine()
+    nb = cells("x = 1", "y = x", "x = 2")
+    running = Execution("x = 2", "c2", 3, ExecutionStatus.RUNNING)
+    later = Execution("z = 0", None, 4)
+    first = engine.check(
+        Notebook(nb, (*ran(nb, 0, 1), running, later)), history_key=("k", 0)
+    )
+    assert [d.code for d in first if d.code == "NBG201"] == ["NBG201"]
+    aborted = Execution("x = 2", "c2", 3, ExecutionStatus.ABORTED)
+    second = engine.check(
+        Notebook(nb, (*ran(nb, 0, 1), aborted, later)), history_key=("k", 0)
+    )
+    assert [d.code for d in second if d.code == "NBG201"] == []

@@ -12,17 +12,26 @@ if TYPE_CHECKING:
     from ...context import RuleContext
 
 
-def _spans(missing: list[int]) -> str:
-    """Format [3, 4, 5, 9] as '[3]-[5], [9]'."""
-    parts: list[str] = []
-    start = prev = missing[0]
-    for count in [*missing[1:], None]:
-        if count is not None and count == prev + 1:
-            prev = count
-            continue
-        parts.append(f"[{start}]" if start == prev else f"[{start}]-[{prev}]")
-        if count is not None:
-            start = prev = count
+def gaps(counts: set[int]) -> list[tuple[int, int]]:
+    """The missing ranges between 1 and the highest count, from the counts alone.
+
+    Arithmetic on the sorted counts, never an enumeration: a saved count can be
+    any integer, and ``range(1, 10**18)`` would never end.
+    """
+    missing = []
+    previous = 0
+    for count in sorted(c for c in counts if c > 0):
+        if count > previous + 1:
+            missing.append((previous + 1, count - 1))
+        previous = count
+    return missing
+
+
+def _spans(missing: list[tuple[int, int]], limit: int = 8) -> str:
+    """Format [(3, 5), (9, 9)] as '[3]-[5], [9]'."""
+    parts = [f"[{a}]" if a == b else f"[{a}]-[{b}]" for a, b in missing[:limit]]
+    if len(missing) > limit:
+        parts.append(f"and {len(missing) - limit} more")
     return ", ".join(parts)
 
 
@@ -55,12 +64,10 @@ class CountGapRule(Rule):
         """Report the missing counts of a saved notebook once."""
         if ctx.notebook.has_kernel:
             return
-        counts = {c.execution_count for _p, c, _f in ctx.code_cells}
-        counts.discard(None)
-        if not counts:
-            return
-        shown = {c for c in counts if c is not None}
-        missing = [n for n in range(1, max(shown) + 1) if n not in shown]
+        counts = {
+            c.execution_count for _p, c, _f in ctx.code_cells if c.execution_count
+        }
+        missing = gaps(counts)
         if missing:
             yield self.diagnostic(
                 None,

@@ -17,7 +17,9 @@ class NeverRunRule(Rule):
 
     ## What it does
     Reports non-empty code cells that have no execution (no count saved, and
-    none in the kernel's history) while a code cell further down ran.
+    none in the kernel's history) while a code cell further down ran. In a saved
+    notebook this is a warning; with a live kernel, where skipping a cell while
+    exploring is often deliberate, it is information.
 
     ## Why is this bad?
     The outputs below were produced without this cell. Either it is not needed,
@@ -37,16 +39,19 @@ class NeverRunRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report unexecuted code cells above executed ones."""
         last_run = ctx.timeline.last_run
+        live = ctx.notebook.has_kernel
         later: tuple[str, int | None] | None = None
         for _position, cell, _facts in reversed(ctx.code_cells):
             ran = cell.execution_count is not None or cell.id in last_run
             if ran:
                 later = (cell.id, cell.execution_count)
             elif later is not None and cell.source.strip():
-                yield self.diagnostic(
+                diagnostic = self.diagnostic(
                     cell.id,
                     "This cell never ran, but cells below it did: their outputs "
                     "were made without it. Run the notebook from the top, or delete "
                     "this cell.",
                     related=[Related(later[0], later[1], "ran without the cell above")],
                 )
+                # While exploring with a kernel, skipping a cell is often deliberate.
+                yield diagnostic.with_severity(Severity.INFO) if live else diagnostic
