@@ -6,7 +6,7 @@ from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 
 from .cache import FactsCache
-from .context import RuleContext
+from .context import FlowCache, RuleContext
 from .diagnostic import Diagnostic
 from .model import Execution, ExecutionStatus, Notebook
 from .registry import resolve_rules
@@ -24,6 +24,7 @@ class Engine:
 
     def __init__(self, max_cached_cells: int = 20_000, max_timelines: int = 64) -> None:
         self.facts = FactsCache(max_cached_cells)
+        self._flows = FlowCache()
         self._timelines: OrderedDict[Hashable, Timeline] = OrderedDict()
         self._max_timelines = max_timelines
 
@@ -60,7 +61,7 @@ class Engine:
         timeline = None
         if notebook.executions is not None and history_key is not None:
             timeline = self._timeline(history_key, notebook.executions)
-        ctx = RuleContext(notebook, self.facts.facts, timeline)
+        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
         if notebook.language != "python":
             rules = [r for r in rules if r.code in _LANGUAGE_NEUTRAL]
         found: list[Diagnostic] = []

@@ -6,13 +6,37 @@ check and cached here, as marimo's ``LintContext.get_graph()`` does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
 from functools import cached_property
 
 from .facts import CellFacts
 from .model import Cell, LiveName, Notebook, history_from_counts
 from .pageflow import PageFlow
 from .timeline import Step, Timeline
+
+
+class FlowCache:
+    """A few recent page-order flows, by the code cells they were built from.
+
+    A check right after running a cell sees the same sources as the check
+    before it; only the history moved on, so the flow is reused.
+    """
+
+    def __init__(self, size: int = 8) -> None:
+        self._entries: OrderedDict[Hashable, PageFlow] = OrderedDict()
+        self._size = size
+
+    def get(self, key: Hashable, build: Callable[[], PageFlow]) -> PageFlow:
+        """The flow for ``key``, built on a miss."""
+        flow = self._entries.get(key)
+        if flow is None:
+            flow = build()
+            self._entries[key] = flow
+            if len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        self._entries.move_to_end(key)
+        return flow
 
 
 class RuleContext:
@@ -23,10 +47,12 @@ class RuleContext:
         notebook: Notebook,
         facts_of: Callable[[str], CellFacts],
         timeline: Timeline | None = None,
+        flow_cache: FlowCache | None = None,
     ) -> None:
         self.notebook = notebook
         self.facts_of = facts_of
         self._timeline = timeline
+        self._flow_cache = flow_cache
         self.positions = {cell.id: i for i, cell in enumerate(notebook.cells)}
 
     @cached_property
@@ -40,8 +66,14 @@ class RuleContext:
 
     @cached_property
     def page_flow(self) -> PageFlow:
-        """The top-to-bottom simulation."""
-        return PageFlow(self.code_cells)
+        """The top-to-bottom simulation (reused while no code cell changed)."""
+        if self._flow_cache is None:
+            return PageFlow(self.code_cells)
+        key = tuple((c.id, c.source) for _p, c, _f in self.code_cells)
+        key_with_positions = (key, tuple(p for p, _c, _f in self.code_cells))
+        return self._flow_cache.get(
+            key_with_positions, lambda: PageFlow(self.code_cells)
+        )
 
     @cached_property
     def timeline(self) -> Timeline:

@@ -46,6 +46,21 @@ class Invalidation:
     name: str
 
 
+@dataclass(frozen=True)
+class Staleness:
+    """Why the values a step read are out of date.
+
+    Either ``name`` itself was replaced by step ``by`` after the step read it
+    (``writer`` is None), or the value of ``name`` the step read, written by
+    step ``writer``, was computed from ``changed``, which step ``by`` replaced.
+    """
+
+    name: str
+    by: int
+    writer: int | None = None
+    changed: str = ""
+
+
 class Timeline:
     """An append-only replay of one kernel epoch's executions.
 
@@ -64,6 +79,7 @@ class Timeline:
         self._functions: dict[str, FunctionFacts] = {}
         self._events: dict[int, tuple[Invalidation, ...]] = {}
         self._provisional: list[int] = []  # consumed while still marked running
+        self._staleness: dict[int, Staleness | None] = {}
 
     def extends(self, executions: Sequence[Execution]) -> bool:
         """Whether ``executions`` continues what this timeline has consumed."""
@@ -90,7 +106,9 @@ class Timeline:
             if execution.ran:
                 self._replay(execution)
         if len(self.consumed) != before:
-            self._events.clear()  # later writes can invalidate earlier values
+            # later writes can invalidate earlier values
+            self._events.clear()
+            self._staleness.clear()
 
     def _replay(self, execution: Execution) -> None:
         index = len(self.steps)
@@ -144,6 +162,29 @@ class Timeline:
             i += 1
         return None
 
+    def staleness(self, index: int) -> Staleness | None:
+        """The first reason the values step ``index`` read are out of date.
+
+        Depends on the history alone, so it is memoised until new executions
+        arrive: edits to the notebook do not recompute it.
+        """
+        if index in self._staleness:
+            return self._staleness[index]
+        found: Staleness | None = None
+        for name, writer in self.steps[index].reads.items():
+            changer = self.next_write(name, after=index)
+            if changer is not None:
+                found = Staleness(name, changer)
+                break
+            if writer is None:
+                continue
+            cause = self.invalidation(writer, root=index)
+            if cause is not None:
+                found = Staleness(name, cause.by, writer, cause.name)
+                break
+        self._staleness[index] = found
+        return found
+
     def invalidation(self, step: int, root: int) -> Invalidation | None:
         """Why the values ``step`` wrote are out of date, ignoring ``root``'s writes.
 
@@ -152,32 +193,44 @@ class Timeline:
         (recursively). Writes by ``root``, the execution asking, are ignored so
         that ``x += 1`` run twice does not call its own input stale.
         """
-        self._compute_events(step)
-        return next((e for e in self._events[step] if e.by != root), None)
+        events = self._events.get(step)
+        if events is None:
+            self._compute_events(step)
+            events = self._events[step]
+        return next((e for e in events if e.by != root), None)
 
     def _compute_events(self, start: int) -> None:
+        events = self._events
+        steps = self.steps
         stack = [start]
         while stack:
             top = stack[-1]
-            if top in self._events:
+            if top in events:
                 stack.pop()
                 continue
-            inputs = [w for w in self.steps[top].reads.values() if w is not None]
-            pending = [w for w in inputs if w not in self._events]
+            inputs = [w for w in steps[top].reads.values() if w is not None]
+            pending = [w for w in inputs if w not in events]
             if pending:
                 stack.extend(pending)
                 continue
             stack.pop()
-            self._events[top] = self._own_events(top, inputs)
+            events[top] = self._own_events(top, inputs)
 
     def _own_events(self, index: int, inputs: list[int]) -> tuple[Invalidation, ...]:
         found: dict[int, Invalidation] = {}
+        all_writes = self._writes
         for name in self.steps[index].reads:
-            writes = self._writes.get(name, ())
-            for by in writes[bisect_right(writes, index) :][:_KEEP]:
+            writes = all_writes.get(name)
+            if not writes or writes[-1] <= index:
+                continue  # most names are never written again: skip the bisect
+            first = bisect_right(writes, index)
+            for by in writes[first : first + _KEEP]:
                 found.setdefault(by, Invalidation(by, name))
+        events = self._events
         for w in inputs:
-            for event in self._events[w]:
+            for event in events[w]:
                 if event.by != index:
                     found.setdefault(event.by, event)
+        if not found:
+            return ()
         return tuple(found[k] for k in sorted(found)[:_KEEP])

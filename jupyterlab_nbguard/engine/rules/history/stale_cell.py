@@ -55,19 +55,16 @@ class StaleCellRule(Rule):
         """Report the first out-of-date input of each cell's latest execution."""
         timeline = ctx.timeline
         for _position, cell, facts, step in ctx.last_runs():
-            for name, writer in step.reads.items():
-                changer = timeline.next_write(name, after=step.index)
-                if changer is not None:
-                    yield self._changed(ctx, cell, facts, step, name, changer)
-                    break
-                if writer is None:
-                    continue
-                cause = timeline.invalidation(writer, root=step.index)
-                if cause is not None:
-                    yield self._derived(
-                        ctx, cell, facts, step, name, writer, cause.by, cause.name
-                    )
-                    break
+            found = timeline.staleness(step.index)
+            if found is None:
+                continue
+            if found.writer is None:
+                yield self._changed(ctx, cell, facts, step, found.name, found.by)
+            else:
+                yield self._derived(
+                    ctx, cell, facts, step, found.name, found.writer, found.by,
+                    found.changed,
+                )  # fmt: skip
 
     def _changed(
         self,
