@@ -25,5 +25,8 @@ source "$VENV/bin/activate"
 export PATH="$VENV/bin:$PATH"
 
 say "Installing nbguard (editable, with test tools; builds the labextension)"
-python -m pip install -q --upgrade pip
-python -m pip install -q -e ".[test]"
+# (this machine's pip configuration names local indexes that may be absent;
+# pip warns once per package about each, which buries real errors)
+quiet_pip() { python -m pip "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
+quiet_pip install -q --upgrade pip
+quiet_pip install -q -e ".[test]"
