@@ -85,6 +85,7 @@ export function registerCommands(
     label: trans.__('Go to Next nbguard Finding'),
     describedBy: NO_ARGS,
     caption: trans.__('Jump to the next hidden-state finding in the notebook'),
+    icon: shieldIcon,
     isEnabled: hasNotebook,
     execute: async () => {
       const panel = current();

@@ -115,7 +115,8 @@ class RuleContext:
         position = self.positions.get(cell_id)
         if position is None:
             return f"a cell no longer in the notebook {count}".rstrip()
-        return f"cell {count}" if count else f"cell #{position + 1}"
+        # Same words as the panel: "cell [3]" when it ran, else its position.
+        return f"cell {count}" if count else f"cell {position + 1}"
 
     def step_label(self, step: Step) -> str:
         """How messages name the cell an execution came from."""

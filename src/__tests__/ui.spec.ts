@@ -199,6 +199,13 @@ describe('DiagnosticsPanel', () => {
     await new Promise(resolve => setTimeout(resolve, 50));
     // Then the empty state shows
     expect(widget.node.textContent).toContain('No findings in this notebook');
+    // When checking is disabled
+    guard.settings = { ...DEFAULT_SETTINGS, enabled: false };
+    guard.set([]);
+    await new Promise(resolve => setTimeout(resolve, 50));
+    // Then the panel says so, and does not claim the notebook is clean
+    expect(widget.node.textContent).toContain('disabled');
+    expect(widget.node.textContent).not.toContain('No findings');
     widget.dispose();
     panel.dispose();
   });

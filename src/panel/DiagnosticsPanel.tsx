@@ -132,7 +132,7 @@ export class DiagnosticsPanel extends ReactWidget {
               : ''}
           </div>
         </header>
-        {placed.length === 0 ? (
+        {!guard.settings.enabled ? null : placed.length === 0 ? (
           <div className="jp-nbguard-DiagnosticsPanel-empty">
             {trans.__('No findings in this notebook')}
           </div>

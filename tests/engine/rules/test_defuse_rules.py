@@ -66,7 +66,7 @@ def test_the_message_names_the_symbol_and_the_cell():
     nb = cells("print(rate)", "rate = 0.05")
     (diagnostic,) = Engine().check(Notebook(nb), select=["NBG101"])
     assert "'rate'" in diagnostic.message
-    assert "cell #2" in diagnostic.message
+    assert "in cell 2:" in diagnostic.message
     assert diagnostic.related[0].cell_id == "c1"
     assert diagnostic.range is not None
     assert (diagnostic.range.start.column, diagnostic.range.end.column) == (6, 10)
