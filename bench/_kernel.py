@@ -15,6 +15,8 @@ import json
 import socket
 import time
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from jupyter_client.session import Session
@@ -28,6 +30,26 @@ from tornado.websocket import WebSocketClientConnection, websocket_connect
 V1 = "v1.kernel.websocket.jupyter.org"
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 _REPLY = b"execute_reply"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One execution as the client saw it.
+
+    ``round_trip`` is send -> ``execute_reply`` in seconds. ``transit`` is that
+    minus the time the kernel itself spent (from its ``started`` metadata to
+    the reply's header date): the part a proxy in the server could lengthen,
+    free of the kernel's own jitter. ``None`` when the kernel omits the times.
+    """
+
+    round_trip: float
+    transit: float | None
+    content: dict[str, Any]
+
+
+def _seconds(stamp: str) -> float:
+    """POSIX seconds of a Jupyter ISO 8601 timestamp (``...Z`` or offset)."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
 class KernelClient:
@@ -88,8 +110,8 @@ class KernelClient:
 
     async def execute(
         self, code: str, cell_id: str | None, timeout: float = 60
-    ) -> tuple[float, dict[str, Any]]:
-        """Run ``code``; return (seconds from send to ``execute_reply``, content)."""
+    ) -> Reply:
+        """Run ``code``; time it and return the ``execute_reply`` content."""
         metadata = {"cellId": cell_id} if cell_id is not None else {}
         msg = self.session.msg(
             "execute_request",
@@ -104,26 +126,33 @@ class KernelClient:
             metadata=metadata,
         )
         msg_id = msg["header"]["msg_id"]
+        sent_wall = time.time()
         start = time.perf_counter()
         self._send(msg)
-        done, content = await asyncio.wait_for(self._finish(msg_id), timeout)
-        return done - start, content
+        reply = await asyncio.wait_for(self._finish(msg_id), timeout)
+        received, received_wall, header, metadata, content = reply
+        try:  # the kernel's clock is this machine's clock
+            kernel = _seconds(header["date"]) - _seconds(metadata["started"])
+            transit = (received_wall - sent_wall) - kernel
+        except (KeyError, TypeError, ValueError):
+            transit = None
+        return Reply(received - start, transit, content)
 
-    async def _finish(self, msg_id: str) -> tuple[float, dict[str, Any]]:
+    async def _finish(self, msg_id: str) -> tuple[float, float, Any, Any, Any]:
         """Read until this request's ``execute_reply`` and its iopub ``idle``.
 
-        Returns when the reply arrived (perf_counter) and its content. Waiting
-        for ``idle`` too (untimed) keeps this request's iopub tail from
-        spilling into the next measurement; shell and iopub are separate
-        sockets, so the two can arrive in either order.
+        Returns when the reply arrived (perf_counter, then wall clock) and its
+        header, metadata and content. Waiting for ``idle`` too (untimed) keeps
+        this request's iopub tail from spilling into the next measurement;
+        shell and iopub are separate sockets, so the two can arrive in either
+        order.
         """
         marker = msg_id.encode()
-        done: float | None = None
-        content: dict[str, Any] = {}
+        reply: tuple[float, float, Any, Any, Any] | None = None
         idle = False
-        while done is None or not idle:
+        while reply is None or not idle:
             raw = await self._read()
-            now = time.perf_counter()
+            now, wall = time.perf_counter(), time.time()
             if not isinstance(raw, bytes) or marker not in raw:
                 continue  # cheap test first: keeps client cost flat
             if _REPLY not in raw and b"idle" not in raw:
@@ -131,13 +160,12 @@ class KernelClient:
             channel, parts = deserialize_msg_from_ws_v1(raw)
             if len(parts) < 4 or json.loads(parts[1]).get("msg_id") != msg_id:
                 continue
-            body = json.loads(parts[3])
-            msg_type = json.loads(parts[0]).get("msg_type")
-            if channel == "shell" and msg_type == "execute_reply":
-                done, content = now, dict(body)
+            header, body = json.loads(parts[0]), json.loads(parts[3])
+            if channel == "shell" and header.get("msg_type") == "execute_reply":
+                reply = (now, wall, header, json.loads(parts[2]), body)
             elif channel == "iopub" and body.get("execution_state") == "idle":
                 idle = True
-        return done, content
+        return reply
 
     def close(self) -> None:
         """Close the websocket (the kernel keeps running)."""

@@ -53,7 +53,7 @@ async def run_notebook(server: Server, kernel_id: str) -> list[dict[str, Any]]:
     order = code + rng.sample(code, k=max(0, 50 - len(code)))
     try:
         for cell_id, source in order:
-            _, reply = await client.execute(source, cell_id)
+            reply = (await client.execute(source, cell_id)).content
             if reply.get("status") != "ok":
                 raise RuntimeError(f"cell {cell_id} failed: {reply}")
             counts[cell_id] = reply.get("execution_count")

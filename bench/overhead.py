@@ -6,15 +6,18 @@ Three servers start the same way, except that nbguard is enabled on one
 (``enabled``) and disabled on two (``disabled``, ``disabled-2``). Each gets a
 kernel and a v1-protocol websocket client (TCP_NODELAY, TCP_QUICKACK re-armed)
 that sends ``execute_request`` with ``metadata.cellId`` as JupyterLab does, and
-times send -> ``execute_reply``.
+times send -> ``execute_reply`` (the goal). It also reports the transit: the
+round trip minus the time the kernel itself spent (from the reply's
+``started`` metadata to its header date). Only transit passes through the
+server, so it shows a proxy's cost without the kernel's jitter.
 
 Two things keep noise from posing as overhead. Executions are interleaved one
-by one across the servers, in an order that rotates, so a burst of load from
-elsewhere lands on all of them alike. And every run starts fresh servers and
-kernels: two identical Python processes can differ by several per cent for
-their whole life (memory layout, core placement), so one set of processes
-would bake that luck into every run. ``disabled-2`` vs ``disabled`` is the A/A
-control, the noise floor a real difference must exceed.
+by one across the servers, cycling through every order of the three, so a burst
+of load from elsewhere lands on all of them alike. And every run starts fresh
+servers and kernels: two identical Python processes can differ by several per
+cent for their whole life (memory layout, core placement), so one set of
+processes would bake that luck into every run. ``disabled-2`` vs ``disabled``
+is the A/A control, the noise floor a real difference must exceed.
 
 Goal: enabled/disabled <= 1.03 for every workload (median of the per-run
 ratios; the runs are paired, each one interleaved).
@@ -24,9 +27,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
+import os
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import psutil
 
 from ._kernel import KernelClient
 from ._observer_cost import observer_cost_us
@@ -46,40 +53,79 @@ class Workload:
     count: int
 
 
-def rotated(names: Sequence[str], shift: int) -> list[str]:
-    """``names`` rotated left by ``shift``: each server takes every position."""
-    k = shift % len(names)
-    return [*names[k:], *names[:k]]
+Series = dict[str, dict[str, list[float]]]  # workload -> server -> per-run values
+METRICS = ("round trip", "transit", "server CPU")
+
+
+def _cpu_seconds(proc: psutil.Process) -> float:
+    """CPU time of all threads of ``proc``, to the nanosecond where Linux says.
+
+    ``cpu_times()`` counts in clock ticks (10 ms), too coarse for ~3 ms of work
+    per execution; ``/proc/PID/task/*/schedstat`` counts nanoseconds.
+    """
+    total = 0
+    try:
+        for task in os.listdir(f"/proc/{proc.pid}/task"):
+            with open(f"/proc/{proc.pid}/task/{task}/schedstat") as stat:
+                total += int(stat.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        times = proc.cpu_times()
+        return times.user + times.system
+    return total / 1e9
 
 
 async def interleaved(
-    clients: dict[str, KernelClient], work: Workload, cell_ids: list[str]
-) -> dict[str, float]:
+    clients: dict[str, KernelClient],
+    procs: dict[str, psutil.Process],
+    work: Workload,
+    cell_ids: list[str],
+) -> dict[str, tuple[float, float, float]]:
     """Execute ``work`` ``count`` times on every server, one execution at a time.
 
-    Returns each server's median round trip in ms.
+    Returns, per server, the median round trip and median transit in ms, and
+    the server process's CPU time per execution in us (CPU time is not
+    inflated by waiting for a busy core, so it shows the cost itself).
     """
-    times: dict[str, list[float]] = {name: [] for name in clients}
+    names = list(clients)
+    # Every order of the servers, in turn: each runs first, second and third,
+    # and right after each other server, equally often (a kernel's post-reply
+    # work could otherwise always slow the same neighbour).
+    orders = list(itertools.permutations(range(len(names))))
+    trips: dict[str, list[float]] = {name: [] for name in names}
+    transits: dict[str, list[float]] = {name: [] for name in names}
+    cpu = {name: _cpu_seconds(procs[name]) for name in names}
     for i in range(work.count):
         cell_id = cell_ids[i % len(cell_ids)]
-        for name in rotated(list(clients), i):
-            elapsed, reply = await clients[name].execute(work.code, cell_id)
-            if reply.get("status") != "ok":
-                raise RuntimeError(f"{work.label} on {name}: kernel replied {reply}")
-            times[name].append(elapsed * 1000)
-    return {name: median(t) for name, t in times.items()}
+        for k in orders[i % len(orders)]:
+            name = names[k]
+            reply = await clients[name].execute(work.code, cell_id)
+            if reply.content.get("status") != "ok":
+                raise RuntimeError(f"{work.label} on {name}: {reply.content}")
+            trips[name].append(reply.round_trip * 1000)
+            if reply.transit is not None:
+                transits[name].append(reply.transit * 1000)
+    return {
+        name: (
+            median(trips[name]),
+            median(transits[name]),
+            (_cpu_seconds(procs[name]) - cpu[name]) / work.count * 1e6,
+        )
+        for name in names
+    }
 
 
 async def one_run(
     started: list[Server], workloads: Sequence[Workload]
-) -> tuple[dict[str, dict[str, float]], int]:
-    """One run on fresh servers: per workload, each server's median (ms).
+) -> tuple[dict[str, Series], int]:
+    """One run on fresh servers: per metric and workload, each server's value.
 
     Also returns how many executions the enabled server's history recorded, to
     show that it did observe everything it was timed on.
     """
     clients: dict[str, KernelClient] = {}
+    procs = {s.name: psutil.Process(s.proc.pid) for s in started}
     cell_ids = [str(uuid.uuid4()) for _ in range(10)]
+    measures: dict[str, Series] = {metric: {} for metric in METRICS}
     try:
         for server in started:
             kernel_id = server.start_kernel()
@@ -87,8 +133,14 @@ async def one_run(
                 server.ws_url, kernel_id, server.headers
             )
         for work in workloads:  # warm-up: first executions pay one-off costs
-            await interleaved(clients, Workload(work.label, work.code, 3), cell_ids)
-        result = {w.label: await interleaved(clients, w, cell_ids) for w in workloads}
+            warm = Workload(work.label, work.code, 3)
+            await interleaved(clients, procs, warm, cell_ids)
+        for work in workloads:
+            values = await interleaved(clients, procs, work, cell_ids)
+            for i, metric in enumerate(METRICS):
+                measures[metric][work.label] = {
+                    name: [v[i]] for name, v in values.items()
+                }
     finally:
         for client in clients.values():
             client.close()
@@ -96,7 +148,16 @@ async def one_run(
     history = enabled.request(
         "GET", f"jupyterlab-nbguard/kernels/{enabled.kernels[0]}/history"
     )
-    return result, len(history["executions"])
+    return measures, len(history["executions"])
+
+
+def extend(total: dict[str, Series], run: dict[str, Series]) -> None:
+    """Append one run's values to the totals."""
+    for metric, series in run.items():
+        for label, per_server in series.items():
+            for name, values in per_server.items():
+                bucket = total.setdefault(metric, {}).setdefault(label, {})
+                bucket.setdefault(name, []).extend(values)
 
 
 def paired(series: dict[str, list[float]], top: str, bottom: str) -> list[float]:
@@ -104,8 +165,8 @@ def paired(series: dict[str, list[float]], top: str, bottom: str) -> list[float]
     return [a / b for a, b in zip(series[top], series[bottom], strict=True)]
 
 
-def report(results: dict[str, dict[str, list[float]]]) -> tuple[float, float]:
-    """Print the tables; return the worst enabled/disabled ratio and its A/A."""
+def summary(results: Series) -> tuple[list[tuple[str, ...]], float, float]:
+    """Table rows per workload; the worst en/dis ratio and its A/A control."""
     rows = []
     worst, worst_control = 0.0, 1.0
     for label, series in results.items():
@@ -124,17 +185,45 @@ def report(results: dict[str, dict[str, list[float]]]) -> tuple[float, float]:
                 f"{min(control):.3f}-{max(control):.3f}",
             )
         )
-    headers = ("workload", "disabled ms", "enabled ms", "en/dis", "en/dis runs")
-    print(table((*headers, "A/A dis2/dis", "A/A runs"), rows))
-    print("\nper-run medians (ms); fresh servers and kernels each run:")
+    return rows, worst, worst_control
+
+
+HEADERS = (
+    *("workload", "disabled ms", "enabled ms", "en/dis", "en/dis runs"),
+    *("A/A dis2/dis", "A/A runs"),
+)
+
+
+def report(measures: dict[str, Series]) -> tuple[float, float]:
+    """Print the tables; return the worst round-trip ratio and its A/A."""
+    rows, worst, control = summary(measures["round trip"])
+    print("round trip, send -> execute_reply (the goal), ms:")
+    print(table(HEADERS, rows))
+    rows, _, _ = summary(measures["transit"])
+    print(
+        "\ntransit = round trip - time inside the kernel (started -> reply date), ms:"
+    )
+    print(table(HEADERS, rows))
+    cpu = measures["server CPU"]
+    cpu_rows = [
+        (
+            label,
+            *(f"{median(per_server[n]):.0f}" for n in NAMES),
+            f"{median(per_server['enabled']) - median(per_server['disabled']):+.0f}",
+        )
+        for label, per_server in cpu.items()
+    ]
+    print("\nserver process CPU per execution, us (median of runs):")
+    print(table(("workload", *NAMES, "en - dis"), cpu_rows))
+    print("\nper-run median round trips (ms); fresh servers and kernels each run:")
     detail = []
-    for label, series in results.items():
+    for label, series in measures["round trip"].items():
         for run in range(len(series["enabled"])):
             values = (f"{series[n][run]:.3f}" for n in NAMES)
             ratio = series["enabled"][run] / series["disabled"][run]
             detail.append((label, run + 1, *values, f"{ratio:.3f}"))
     print(table(("workload", "run", *NAMES, "en/dis"), detail))
-    return worst, worst_control
+    return worst, control
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,25 +246,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.runs} runs x ({args.passes} `pass` + {args.loops} loops) per server, "
         "v1 websocket protocol, TCP_NODELAY + TCP_QUICKACK, cellId metadata"
     )
-    results: dict[str, dict[str, list[float]]] = {
-        w.label: {n: [] for n in NAMES} for w in workloads
-    }
+    measures: dict[str, Series] = {}
     recorded = []
     for _ in range(args.runs):
         with servers([(name, name == "enabled") for name in NAMES]) as started:
             run, seen = asyncio.run(one_run(started, workloads))
+        extend(measures, run)
         recorded.append(seen)
-        for label, per_server in run.items():
-            for name, value in per_server.items():
-                results[label][name].append(value)
-    worst, control = report(results)
+    worst, control = report(measures)
     expected = 1 + sum(3 + w.count for w in workloads)  # + the readiness probe
     print(
         f"\nthe enabled server's history held {recorded} executions per run "
         f"(expected {expected} each)"
     )
     cost = observer_cost_us()
-    floor = median(results["pass"]["disabled"]) * 1000
+    floor = median(measures["round trip"]["pass"]["disabled"]) * 1000
     print(
         f"observer cost in-process: {cost:.1f} us per execution "
         f"= {cost / floor:.2%} of a disabled `pass` round trip ({floor:.0f} us)"
@@ -190,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         verdict(
             met,
-            f"worst enabled/disabled ratio {worst:.3f} (goal <= {GOAL}), "
+            f"worst enabled/disabled round-trip ratio {worst:.3f} (goal <= {GOAL}), "
             f"A/A {control:.3f}{note}",
         )
     )
