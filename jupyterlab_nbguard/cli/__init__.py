@@ -130,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{result.path}: note: {result.note}", file=sys.stderr)
     checked = [r for r in results if r.error is None]
     if args.format == "json":
-        print(render_json(checked))
+        print(render_json(checked, pretty=sys.stdout.isatty()))
     elif args.format == "sarif":
         from .._version import __version__
 

@@ -61,8 +61,12 @@ def render_text(results: Sequence[FileResult], colour: bool) -> str:
     return "\n".join(lines)
 
 
-def render_json(results: Sequence[FileResult]) -> str:
-    """The contract's ``{"files": [{"path", "diagnostics"}]}``."""
+def render_json(results: Sequence[FileResult], pretty: bool = False) -> str:
+    """The contract's ``{"files": [{"path", "diagnostics"}]}``.
+
+    Compact unless ``pretty``: indenting makes ``json`` fall back to its pure
+    Python encoder, a tenth of the run time on large corpora.
+    """
     return json.dumps(
         {
             "files": [
@@ -71,7 +75,7 @@ def render_json(results: Sequence[FileResult]) -> str:
                 if r.error is None
             ]
         },
-        indent=2,
+        indent=2 if pretty else None,
     )
 
 

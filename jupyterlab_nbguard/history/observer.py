@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,8 @@ _REQUEST = b"execute_request"
 _REPLY = b"execute_reply"
 _DELIMITER = b"<IDS|MSG>"
 _INPUT = b"execute_input"
+_PARENT_ID = re.compile(rb'"msg_id":\s*"([^"\\]+)"')
+_COUNT = re.compile(rb'"execution_count":\s*(\d+)')
 _STATUS = b'"status"'
 _ERROR = b'"error"'
 
@@ -139,9 +142,10 @@ class ExecutionObserver:
         if start < 0 or len(parts) < start + 6:
             return
         header = parts[start + 2]
-        if _INPUT in header or (
-            self.store.has_orphans(kernel_id)
-            and (_STATUS in header or _ERROR in header)
+        if _INPUT in header:
+            self._zmq_input(kernel_id, parts[start + 3], parts[start + 5])
+        elif self.store.has_orphans(kernel_id) and (
+            _STATUS in header or _ERROR in header
         ):
             self._iopub(
                 kernel_id,
@@ -150,6 +154,19 @@ class ExecutionObserver:
                     "parent_header": _loads(parts[start + 3]),
                     "content": _loads(parts[start + 5]),
                 },
+            )
+
+    def _zmq_input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
+        """Read an ``execute_input``'s parent id and count without decoding the code.
+
+        Its content echoes the whole cell to every connection; JSON escapes any
+        quote inside the code, so the unescaped key can only be the real one.
+        """
+        msg_id = _PARENT_ID.search(parent)
+        count = _COUNT.search(content)
+        if msg_id and count:
+            self.store.record_input(
+                kernel_id, msg_id.group(1).decode(), int(count.group(1))
             )
 
     def _iopub(self, kernel_id: str, message: dict[str, Any]) -> None:
