@@ -7,11 +7,9 @@ as JupyterLab does, and read what nbguard made of the traffic.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import operator
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -19,8 +17,7 @@ from tornado.httpclient import HTTPClientError
 
 from .conftest import validate
 from .kernel_client import V1, KernelWebsocket
-
-HISTORY_TIMEOUT = 30.0
+from .scenarios import by_code, code_cell, nbguard_app, poll
 
 
 @pytest.fixture
@@ -28,146 +25,6 @@ def jp_server_config(jp_server_config):
     # Poll kernel liveness every 0.5 s instead of 3 s, so that the kernel-death
     # test sees the automatic restart quickly. Nothing else changes.
     return {**jp_server_config, "KernelRestarter": {"time_to_dead": 0.5}}
-
-
-class Client(KernelWebsocket):
-    """A kernel websocket client that can have several requests in flight.
-
-    Every message read is kept in ``inbox`` as ``(channel, message)``.
-    """
-
-    def __init__(self, ws: Any, protocol: str | None) -> None:
-        super().__init__(ws, protocol)
-        self.inbox: list[tuple[str, dict[str, Any]]] = []
-
-    @classmethod
-    async def connect(
-        cls,
-        jp_ws_fetch: Any,
-        kernel_id: str,
-        protocol: str | None = None,
-        session_id: str | None = None,
-    ) -> Client:
-        kwargs: dict[str, Any] = {"subprotocols": [V1]} if protocol == V1 else {}
-        if session_id is not None:
-            kwargs["params"] = {"session_id": session_id}
-        ws = await jp_ws_fetch("api", "kernels", kernel_id, "channels", **kwargs)
-        assert ws.selected_subprotocol == protocol
-        return cls(ws, protocol)
-
-    def request(
-        self,
-        code: str,
-        cell_id: str | None = None,
-        *,
-        stop_on_error: bool = True,
-        **metadata: Any,
-    ) -> str:
-        """Send an ``execute_request`` without waiting; return its msg_id."""
-        if cell_id is not None:
-            metadata["cellId"] = cell_id
-        msg = self.session.msg(
-            "execute_request",
-            content={
-                "code": code,
-                "silent": False,
-                "store_history": True,
-                "stop_on_error": stop_on_error,
-            },
-            metadata=metadata,
-        )
-        self._send(msg)
-        return msg["header"]["msg_id"]
-
-    async def read_until(
-        self,
-        done: Callable[[list[tuple[str, dict[str, Any]]]], bool],
-        timeout: float = 30,
-    ) -> None:
-        """Read messages into ``inbox`` until ``done(inbox)`` is true."""
-
-        async def pump() -> None:
-            while not done(self.inbox):
-                raw = await self.ws.read_message()
-                assert raw is not None, "websocket closed"
-                self.inbox.append(self._parse(raw))
-
-        await asyncio.wait_for(pump(), timeout)
-
-    def replies(self) -> dict[str, dict[str, Any]]:
-        """The ``execute_reply`` messages received, by parent msg_id."""
-        return {
-            msg["parent_header"].get("msg_id"): msg
-            for channel, msg in self.inbox
-            if channel == "shell" and msg["header"]["msg_type"] == "execute_reply"
-        }
-
-    async def wait_replies(self, *msg_ids: str, timeout: float = 30) -> list[dict]:
-        """The contents of the ``execute_reply`` to each of ``msg_ids``."""
-        await self.read_until(
-            lambda _: all(m in self.replies() for m in msg_ids), timeout
-        )
-        replies = self.replies()
-        return [replies[m]["content"] for m in msg_ids]
-
-    async def run(
-        self,
-        code: str,
-        cell_id: str | None = None,
-        *,
-        stop_on_error: bool = True,
-        **metadata: Any,
-    ) -> dict[str, Any]:
-        """Execute ``code`` and return the content of its reply."""
-        msg_id = self.request(code, cell_id, stop_on_error=stop_on_error, **metadata)
-        [reply] = await self.wait_replies(msg_id)
-        return reply
-
-    def about(self, msg_id: str) -> list[tuple[str, dict[str, Any]]]:
-        """Messages received in response to request ``msg_id``."""
-        return [
-            (channel, msg)
-            for channel, msg in self.inbox
-            if msg.get("parent_header", {}).get("msg_id") == msg_id
-        ]
-
-    def saw(self, msg_id: str, channel: str, msg_type: str, **content: Any) -> bool:
-        return any(
-            c == channel
-            and m["header"]["msg_type"] == msg_type
-            and all(m["content"].get(k) == v for k, v in content.items())
-            for c, m in self.about(msg_id)
-        )
-
-
-async def poll(
-    probe: Callable[[], Any],
-    until: Callable[[Any], bool],
-    timeout: float = HISTORY_TIMEOUT,
-) -> Any:
-    """Call (and await) ``probe`` until ``until(result)``; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if inspect.isawaitable(result):
-            result = await result
-        if until(result):
-            return result
-        assert time.monotonic() < deadline, f"timed out; last result: {result}"
-        await asyncio.sleep(0.1)
-
-
-def nbguard_app(jp_serverapp: Any) -> Any:
-    [app] = jp_serverapp.extension_manager.extension_apps["jupyterlab_nbguard"]
-    return app
-
-
-def code_cell(cell_id: str, source: str) -> dict[str, Any]:
-    return {"id": cell_id, "cell_type": "code", "source": source}
-
-
-def by_code(diagnostics: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
-    return [d for d in diagnostics if d["code"] == code]
 
 
 # --- two tabs on one kernel --------------------------------------------------
@@ -178,8 +35,8 @@ async def test_two_tabs_interleaved_are_recorded_in_order(
 ):
     # Given one kernel with two notebook tabs, each with its own session
     kernel_id = await start_kernel()
-    tab_a = await Client.connect(jp_ws_fetch, kernel_id, None, session_id="tab-a")
-    tab_b = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="tab-b")
+    tab_a = await KernelWebsocket.open(jp_ws_fetch, kernel_id, None, session_id="tab-a")
+    tab_b = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1, session_id="tab-b")
 
     # When the tabs take turns running cells, B changing data A used
     steps = [
@@ -225,8 +82,8 @@ async def test_two_tabs_sending_at_once_get_their_own_counts(
 ):
     # Given two tabs on one kernel
     kernel_id = await start_kernel()
-    tab_a = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="tab-a")
-    tab_b = await Client.connect(jp_ws_fetch, kernel_id, None, session_id="tab-b")
+    tab_a = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1, session_id="tab-a")
+    tab_b = await KernelWebsocket.open(jp_ws_fetch, kernel_id, None, session_id="tab-b")
 
     # When both send several requests without waiting for each other
     sent_a = [tab_a.request(f"a{i} = {i}", f"a{i}") for i in range(4)]
@@ -265,8 +122,10 @@ async def test_console_change_makes_a_notebook_cell_stale(
     # Given a notebook tab and a console on the same kernel; the console sends
     # metadata, but no cellId
     kernel_id = await start_kernel()
-    notebook = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="nb")
-    console = await Client.connect(jp_ws_fetch, kernel_id, None, session_id="console")
+    notebook = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1, session_id="nb")
+    console = await KernelWebsocket.open(
+        jp_ws_fetch, kernel_id, None, session_id="console"
+    )
     cells = [code_cell("rate", "rate = 0.1"), code_cell("cost", "cost = 100 * rate")]
     for cell in cells:
         assert (await notebook.run(cell["source"], cell["id"]))["status"] == "ok"
@@ -313,7 +172,7 @@ async def test_deleted_cells_metadata_and_deleted_but_live(
 ):
     # Given a cell that defined `frame` and a cell that uses it
     kernel_id = await start_kernel()
-    ws = await Client.connect(jp_ws_fetch, kernel_id, V1)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     await ws.run("frame = list(range(1000))", "loader")
     await ws.run("rows = len(frame)", "user")
 
@@ -363,7 +222,7 @@ async def test_interrupt_records_error_and_aborted_queue(
 ):
     # Given a long-running cell with two more queued behind it
     kernel_id = await start_kernel()
-    ws = await Client.connect(jp_ws_fetch, kernel_id, V1)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     slow = ws.request("import time; time.sleep(30)", "slow")
     queued = [ws.request("after = 1", "after-1"), ws.request("after = 2", "after-2")]
     await ws.read_until(lambda _: ws.saw(slow, "iopub", "execute_input"))
@@ -417,7 +276,7 @@ async def test_kernel_death_starts_a_new_epoch(
 ):
     # Given a kernel with a recorded execution
     kernel_id = await start_kernel()
-    ws = await Client.connect(jp_ws_fetch, kernel_id, V1)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     assert (await ws.run("x = 1", "x"))["status"] == "ok"
     history = await nbguard("kernels", kernel_id, "history")
     assert (history["epoch"], len(history["executions"])) == (0, 1)
@@ -441,7 +300,7 @@ async def test_kernel_death_starts_a_new_epoch(
 
     # And executions after the restart are recorded in the new epoch
     await poll(kernel.is_alive, bool)
-    ws = await Client.connect(jp_ws_fetch, kernel_id, V1)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     reply = await ws.run("z = 3", "z")
     assert reply["status"] == "ok"
     history = await nbguard("kernels", kernel_id, "history")
@@ -467,7 +326,7 @@ async def test_shutdown_forgets_the_kernel(
 ):
     # Given a kernel with history
     kernel_id = await start_kernel()
-    ws = await Client.connect(jp_ws_fetch, kernel_id, None)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, None)
     await ws.run("x = 1", "x")
     store = nbguard_app(jp_serverapp).store
     assert kernel_id in store
@@ -499,7 +358,7 @@ async def test_kernel_started_before_any_websocket_is_tracked(
     assert (history["epoch"], history["executions"]) == (0, [])
 
     # When a client connects later and runs its first cell
-    ws = await Client.connect(jp_ws_fetch, kernel_id, V1)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     reply = await ws.run("first = 1", "first")
 
     # Then that very first execution is in the history
@@ -557,7 +416,7 @@ async def test_observed_messages_reach_the_client_unchanged(
         "kernel_websocket_connection_class"
     ]
     assert connection_class.__name__.startswith("NbGuard")
-    ws = await Client.connect(jp_ws_fetch, kernel_id, protocol)
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, protocol)
     msg_id = ws.request(code, "greet")
     await ws.read_until(
         lambda _: ws.saw(msg_id, "iopub", "status", execution_state="idle")
@@ -601,7 +460,7 @@ async def test_tab_reconnecting_gets_its_reply_replayed_and_recorded(
 ):
     # Given the only tab on a kernel, running a cell that takes a moment
     kernel_id = await start_kernel()
-    tab = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="tab")
+    tab = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1, session_id="tab")
     msg_id = tab.request("import time; time.sleep(1); late = 1", "late")
     await tab.read_until(lambda _: tab.saw(msg_id, "iopub", "execute_input"))
 
@@ -609,7 +468,7 @@ async def test_tab_reconnecting_gets_its_reply_replayed_and_recorded(
     # the same session after the cell finished (the server buffered the reply)
     tab.close()
     await asyncio.sleep(2)
-    tab = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="tab")
+    tab = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1, session_id="tab")
     [reply] = await tab.wait_replies(msg_id)
 
     # Then the replayed reply completes the execution in the history
@@ -627,8 +486,12 @@ async def test_tab_closed_while_its_cell_runs_is_not_left_running(
 ):
     # Given two tabs on one kernel, the first running a cell that takes a moment
     kernel_id = await start_kernel()
-    closing = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="closing")
-    staying = await Client.connect(jp_ws_fetch, kernel_id, V1, session_id="staying")
+    closing = await KernelWebsocket.open(
+        jp_ws_fetch, kernel_id, V1, session_id="closing"
+    )
+    staying = await KernelWebsocket.open(
+        jp_ws_fetch, kernel_id, V1, session_id="staying"
+    )
     msg_id = closing.request("import time; time.sleep(1); late = 1", "late")
     await closing.read_until(lambda _: closing.saw(msg_id, "iopub", "execute_input"))
 

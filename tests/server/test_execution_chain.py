@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import eventually, validate
+from .conftest import eventually
 from .kernel_client import V1, KernelWebsocket
-
-CELLS = [
-    {"id": "prices", "cell_type": "code", "source": "prices = [3, 4]"},
-    {"id": "total", "cell_type": "code", "source": "total = sum(prices)\ntotal"},
-    {"id": "more", "cell_type": "code", "source": "prices = [3, 4, 5]"},
-]
+from .scenarios import STALE_CELLS, by_code, run_stale_scenario
 
 
 @pytest.mark.parametrize("protocol", [None, V1], ids=["json", "v1-binary"])
@@ -21,46 +16,12 @@ async def test_history_and_stale_cell_through_the_kernel_websocket(
     # Given a real kernel driven over its websocket the way JupyterLab does it
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, protocol)
-    # When the three cells run in order, the second becoming stale
-    for cell in CELLS:
-        reply = await ws.execute(cell["source"], cell_id=cell["id"])
-        assert reply["status"] == "ok"
-    ws.close()
-
-    # Then the history has all three, with the cell ids JupyterLab sent
-    history = await nbguard("kernels", kernel_id, "history")
-    validate(history, "HistoryResponse")
-    assert history["kernel_id"] == kernel_id
-    assert history["epoch"] == 0
-    assert [e["cell_id"] for e in history["executions"]] == ["prices", "total", "more"]
-    assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
-    assert {e["status"] for e in history["executions"]} == {"ok"}
-    assert history["executions"][1]["code"] == CELLS[1]["source"]
-    assert all(e["finished"] for e in history["executions"])
-
-    # And check reports the stale cell, underlining the exact name
-    result = await nbguard(
-        "check", method="POST", body={"cells": CELLS, "kernel_id": kernel_id}
-    )
-    validate(result, "CheckResponse")
-    stale = [d for d in result["diagnostics"] if d["code"] == "NBG201"]
-    assert len(stale) == 1
-    diagnostic = stale[0]
-    assert diagnostic["cell_id"] == "total"
+    # When the three cells run in order, the second becoming stale, then the
+    # history has all three and check reports the stale cell (see the helper)
+    diagnostic = await run_stale_scenario(ws, kernel_id, nbguard)
+    # ... naming the rule and the stale name
     assert diagnostic["rule"] == "stale-cell"
-    assert diagnostic["range"] == {
-        "start": {"line": 0, "column": 12},
-        "end": {"line": 0, "column": 18},
-    }
     assert "prices" in diagnostic["message"]
-    assert diagnostic["related"][0]["cell_id"] == "more"
-    assert diagnostic["related"][0]["execution_count"] == 3
-    assert result["kernel"] == {
-        "id": kernel_id,
-        "epoch": 0,
-        "execution_count": 3,
-        "executions": 3,
-    }
 
 
 async def test_errors_and_consoles_and_restart(
@@ -70,11 +31,11 @@ async def test_errors_and_consoles_and_restart(
     # from a client that sends no cell id (a console)
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
-    await ws.execute("a = 1", cell_id="a")
+    await ws.run("a = 1", "a")
     # (stop_on_error=False: otherwise ipykernel may abort the next request if it
     # arrives within its stop-on-error window, which is timing, not nbguard)
-    failed = await ws.execute("1 / 0", cell_id="boom", stop_on_error=False)
-    await ws.execute("b = a + 1")
+    failed = await ws.run("1 / 0", "boom", stop_on_error=False)
+    await ws.run("b = a + 1")
     assert failed["status"] == "error"
     history = await nbguard("kernels", kernel_id, "history")
     assert [(e["cell_id"], e["status"]) for e in history["executions"]] == [
@@ -104,13 +65,13 @@ async def test_stale_cell_is_not_reported_once_rerun(
     # Given the stale scenario
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, None)
-    for cell in CELLS:
-        await ws.execute(cell["source"], cell_id=cell["id"])
+    for cell in STALE_CELLS:
+        await ws.run(cell["source"], cell["id"])
     # When the stale cell runs again
-    await ws.execute(CELLS[1]["source"], cell_id="total")
+    await ws.run(STALE_CELLS[1]["source"], "total")
     ws.close()
     # Then nothing is stale any more
     result = await nbguard(
-        "check", method="POST", body={"cells": CELLS, "kernel_id": kernel_id}
+        "check", method="POST", body={"cells": STALE_CELLS, "kernel_id": kernel_id}
     )
-    assert [d for d in result["diagnostics"] if d["code"] == "NBG201"] == []
+    assert by_code(result["diagnostics"], "NBG201") == []

@@ -16,14 +16,8 @@ from tornado.httpclient import HTTPClientError
 
 from .conftest import validate
 from .gateway import Gateway, kernel_gateway
-from .kernel_client import V1
-from .test_clients import Client, code_cell, nbguard_app, poll
-
-CELLS = [
-    code_cell("prices", "prices = [3, 4]"),
-    code_cell("total", "total = sum(prices)\ntotal"),
-    code_cell("more", "prices = [3, 4, 5]"),
-]
+from .kernel_client import V1, KernelWebsocket
+from .scenarios import nbguard_app, poll, run_stale_scenario
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +53,14 @@ def jp_server_config(jp_server_config, gateway: Gateway):
     }
 
 
-async def open_client(jp_ws_fetch, kernel_id: str, protocol: str | None) -> Client:
+async def open_client(
+    jp_ws_fetch, kernel_id: str, protocol: str | None
+) -> KernelWebsocket:
     """Connect as JupyterLab does; the gateway proxy always speaks legacy JSON."""
     kwargs = {"subprotocols": [protocol]} if protocol else {}
     ws = await jp_ws_fetch("api", "kernels", kernel_id, "channels", **kwargs)
     assert ws.selected_subprotocol is None
-    return Client(ws, None)
+    return KernelWebsocket(ws, None)
 
 
 async def test_server_proxies_kernels_to_the_gateway(
@@ -92,43 +88,9 @@ async def test_history_and_stale_cell_through_the_gateway(
     # Given a kernel on the gateway driven through the server's websocket
     kernel_id = await start_kernel()
     ws = await open_client(jp_ws_fetch, kernel_id, protocol)
-
-    # When the three cells run in order, the second becoming stale
-    for cell in CELLS:
-        reply = await ws.run(cell["source"], cell["id"])
-        assert reply["status"] == "ok", reply
-    ws.close()
-
-    # Then the history has all three, with the cell ids JupyterLab sent
-    history = await nbguard("kernels", kernel_id, "history")
-    validate(history, "HistoryResponse")
-    assert history["kernel_id"] == kernel_id
-    assert history["epoch"] == 0
-    assert [e["cell_id"] for e in history["executions"]] == ["prices", "total", "more"]
-    assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
-    assert {e["status"] for e in history["executions"]} == {"ok"}
-    assert history["executions"][1]["code"] == CELLS[1]["source"]
-    assert all(e["finished"] for e in history["executions"])
-
-    # And check reports the stale cell, underlining the exact name
-    result = await nbguard(
-        "check", method="POST", body={"cells": CELLS, "kernel_id": kernel_id}
-    )
-    validate(result, "CheckResponse")
-    [stale] = [d for d in result["diagnostics"] if d["code"] == "NBG201"]
-    assert stale["cell_id"] == "total"
-    assert stale["range"] == {
-        "start": {"line": 0, "column": 12},
-        "end": {"line": 0, "column": 18},
-    }
-    assert stale["related"][0]["cell_id"] == "more"
-    assert stale["related"][0]["execution_count"] == 3
-    assert result["kernel"] == {
-        "id": kernel_id,
-        "epoch": 0,
-        "execution_count": 3,
-        "executions": 3,
-    }
+    # When the three cells run in order, the second becoming stale, then the
+    # history has all three and check reports the stale cell (see the helper)
+    await run_stale_scenario(ws, kernel_id, nbguard)
 
 
 async def test_errors_consoles_restart_and_shutdown_through_the_gateway(

@@ -15,8 +15,8 @@ async def test_namespace_lists_names_with_types_and_sizes_and_leaves_no_trace(
     # Given a kernel where the user ran two cells
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
-    await ws.execute("data = list(range(1000))\nlabel = 'x'", cell_id="a")
-    await ws.execute("import sys\nsize = 1", cell_id="b")
+    await ws.run("data = list(range(1000))\nlabel = 'x'", "a")
+    await ws.run("import sys\nsize = 1", "b")
 
     # When the namespace is read (twice)
     first = await nbguard("kernels", kernel_id, "namespace")
@@ -33,13 +33,13 @@ async def test_namespace_lists_names_with_types_and_sizes_and_leaves_no_trace(
 
     # And the user's kernel is untouched: the next count is 3, In has two
     # entries beyond the empty first, nothing new was bound
-    reply = await ws.execute(
+    reply = await ws.run(
         "print(len(In), sorted(k for k in dir() if not k.startswith('_')))", cell_id="c"
     )
     assert reply["execution_count"] == 3
     history = await nbguard("kernels", kernel_id, "history")
     assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
-    check = await ws.execute(
+    check = await ws.run(
         "assert len(In) == 5, In\nassert 'probe' not in dir()", cell_id="d"
     )
     assert check["status"] == "ok", check
@@ -53,10 +53,10 @@ async def test_deleted_but_live_reports_only_live_names_with_their_size(
     # one of them deleted again from a console
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
-    await ws.execute("big = bytes(50000)\ngone = 1", cell_id="deleted")
-    await ws.execute("del gone")
+    await ws.run("big = bytes(50000)\ngone = 1", "deleted")
+    await ws.run("del gone")
     cells = [{"id": "uses", "cell_type": "code", "source": "print(len(big))"}]
-    await ws.execute(cells[0]["source"], cell_id="uses")
+    await ws.run(cells[0]["source"], "uses")
     ws.close()
 
     # When the notebook is checked

@@ -1,7 +1,17 @@
-import * as path from 'path';
-
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, TestInfo } from '@playwright/test';
+import type { Locator } from '@playwright/test';
+
+import {
+  cellById,
+  cellIndex,
+  CHECK_TIMEOUT,
+  execute,
+  openHazards,
+  runCells,
+  screenshot,
+  SHOW_PANEL,
+  underlines
+} from './utils';
 
 /**
  * Walks through every section of examples/hazards.ipynb the way its markdown
@@ -9,50 +19,8 @@ import type { Locator, TestInfo } from '@playwright/test';
  * If this fails, either the product or the demo's explanations are wrong.
  */
 
-const NOTEBOOK = 'hazards.ipynb';
-const SOURCE = path.resolve(__dirname, '..', '..', 'examples', NOTEBOOK);
-const CHECK_TIMEOUT = 20_000;
-
 test.use({ viewport: { width: 1400, height: 900 } });
 test.setTimeout(240_000);
-
-async function cellIndex(
-  page: IJupyterLabPageFixture,
-  cellId: string
-): Promise<number> {
-  const index = await page.evaluate(id => {
-    const cells = (window as any).jupyterapp.shell.currentWidget.content.model
-      .cells;
-    for (let i = 0; i < cells.length; i++) {
-      if (cells.get(i).id === id) {
-        return i;
-      }
-    }
-    return -1;
-  }, cellId);
-  expect(index, `cell "${cellId}" in ${NOTEBOOK}`).toBeGreaterThanOrEqual(0);
-  return index;
-}
-
-async function cellById(
-  page: IJupyterLabPageFixture,
-  cellId: string
-): Promise<Locator> {
-  const cell = await page.notebook.getCellLocator(
-    await cellIndex(page, cellId)
-  );
-  expect(cell, `cell "${cellId}" is rendered`).not.toBeNull();
-  return cell!;
-}
-
-async function runCells(page: IJupyterLabPageFixture, ids: string[]) {
-  for (const id of ids) {
-    expect(
-      await page.notebook.runCell(await cellIndex(page, id), { inplace: true }),
-      `run ${id}`
-    ).toBe(true);
-  }
-}
 
 /** Panel rows (the panel is opened once per test). */
 function panelRows(page: IJupyterLabPageFixture): Locator {
@@ -76,7 +44,7 @@ async function expectFlagged(
   );
   if (name) {
     await expect(
-      cell.locator('.cm-content .cm-lintRange').filter({ hasText: name }),
+      underlines(cell).filter({ hasText: name }),
       `underline on ${name} in ${cellId}`
     ).not.toHaveCount(0);
   }
@@ -102,25 +70,12 @@ async function expectRow(
   ).toBeVisible({ timeout: CHECK_TIMEOUT });
 }
 
-async function shot(
-  page: IJupyterLabPageFixture,
-  testInfo: TestInfo,
-  name: string
-) {
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: testInfo.outputPath(name) });
-}
-
 test('every section of hazards.ipynb behaves as its text says', async ({
   page,
   tmpPath
 }, testInfo) => {
-  await page.contents.uploadFile(SOURCE, `${tmpPath}/${NOTEBOOK}`);
-  expect(await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`)).toBe(true);
-  expect(await page.notebook.activate(NOTEBOOK)).toBe(true);
-  await page.evaluate(() =>
-    (window as any).jupyterapp.commands.execute('jupyterlab-nbguard:show-panel')
-  );
+  await openHazards(page, tmpPath);
+  await execute(page, SHOW_PANEL);
 
   // Before running anything: use before def (3), undefined name (4)
   await expectFlagged(page, 'ubd-report', 'error', 'tax');
@@ -148,7 +103,7 @@ test('every section of hazards.ipynb behaves as its text says', async ({
   );
   await expectFlagged(page, 'edit-me', 'warning');
   await expectRow(page, 'NBG202', 'edited');
-  await shot(page, testInfo, 'tour-edited.png');
+  await screenshot(page, testInfo, 'tour-edited.png');
 
   // 6. deleted but live
   await runCells(page, ['deleted-helper', 'deleted-user']);
@@ -160,7 +115,7 @@ test('every section of hazards.ipynb behaves as its text says', async ({
   ).toEqual(['12.0']);
   await expectFlagged(page, 'deleted-user', 'warning', 'with_vat');
   await expectRow(page, 'NBG203', 'with_vat');
-  await shot(page, testInfo, 'tour-deleted.png');
+  await screenshot(page, testInfo, 'tour-deleted.png');
 
   // 7. out of order
   await runCells(page, ['discount-set', 'discount-change', 'discount-apply']);
@@ -183,5 +138,5 @@ test('every section of hazards.ipynb behaves as its text says', async ({
   await runCells(page, ['magic-time']);
   await expectFlagged(page, 'magic-cell', 'warning', 'squares');
   await expectFlagged(page, 'magic-use', 'warning', 'squares');
-  await shot(page, testInfo, 'tour-magics.png');
+  await screenshot(page, testInfo, 'tour-magics.png');
 });

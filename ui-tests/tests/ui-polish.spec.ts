@@ -1,96 +1,41 @@
-import * as path from 'path';
-
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import type { Locator, Request, TestInfo } from '@playwright/test';
+import type { Locator, Request } from '@playwright/test';
+
+import {
+  activeCellIndex,
+  cellIndex,
+  CHECK_TIMEOUT,
+  execute,
+  makeStale,
+  NOTEBOOK,
+  openHazards,
+  pricesUnderline,
+  screenshot,
+  SHOW_PANEL,
+  underlines
+} from './utils';
 
 /**
  * UI polish of nbguard on examples/hazards.ipynb: dark theme colours and
  * readability, the settings toggles, the keyboard shortcut, the command palette,
  * "next finding" and the status bar item.
  *
- * Every test starts from the same state as tests/nbguard.spec.ts: `load-data`,
- * `stale-reader`, `update-prices`, `fresh-reader` run in page order, which makes
- * `stale-reader` stale (NBG201 on `prices`).
+ * Every test starts from the same state as tests/nbguard.spec.ts:
+ * `STALE_SCENARIO` (see ./utils) run in page order, which makes `stale-reader`
+ * stale (NBG201 on `prices`).
  *
  * Galata mocks the settings per test (in memory), so the theme and the nbguard
  * settings changed here do not leak into other tests.
  */
 
-const NOTEBOOK = 'hazards.ipynb';
-const SOURCE = path.resolve(__dirname, '..', '..', 'examples', NOTEBOOK);
-
 const PLUGIN = 'jupyterlab-nbguard:plugin';
 const CHECK_NOTEBOOK = 'jupyterlab-nbguard:check-notebook';
-const SHOW_PANEL = 'jupyterlab-nbguard:show-panel';
 const NEXT_FINDING = 'jupyterlab-nbguard:next-finding';
 const PANEL_ID = 'jp-nbguard-findings';
-
-/** How long the product may take to check after a cell ran (debounce + request). */
-const CHECK_TIMEOUT = 20_000;
-
-const STALE_SCENARIO = [
-  'load-data',
-  'stale-reader',
-  'update-prices',
-  'fresh-reader'
-];
 
 test.use({ viewport: { width: 1400, height: 900 } });
 
 // ---------------------------------------------------------------- helpers
-
-async function openHazards(page: IJupyterLabPageFixture, tmpPath: string) {
-  await page.contents.uploadFile(SOURCE, `${tmpPath}/${NOTEBOOK}`);
-  expect(await page.notebook.openByPath(`${tmpPath}/${NOTEBOOK}`)).toBe(true);
-  expect(await page.notebook.activate(NOTEBOOK)).toBe(true);
-}
-
-async function cellIndex(
-  page: IJupyterLabPageFixture,
-  cellId: string
-): Promise<number> {
-  const index = await page.evaluate(id => {
-    const app = (window as any).jupyterapp;
-    const cells = app.shell.currentWidget.content.model.cells;
-    for (let i = 0; i < cells.length; i++) {
-      if (cells.get(i).id === id) {
-        return i;
-      }
-    }
-    return -1;
-  }, cellId);
-  expect(index, `cell "${cellId}" in ${NOTEBOOK}`).toBeGreaterThanOrEqual(0);
-  return index;
-}
-
-async function cellById(
-  page: IJupyterLabPageFixture,
-  cellId: string
-): Promise<Locator> {
-  const cell = await page.notebook.getCellLocator(
-    await cellIndex(page, cellId)
-  );
-  expect(cell, `cell "${cellId}" is rendered`).not.toBeNull();
-  return cell!;
-}
-
-async function runCells(page: IJupyterLabPageFixture, ids: string[]) {
-  for (const id of ids) {
-    const index = await cellIndex(page, id);
-    expect(
-      await page.notebook.runCell(index, { inplace: true }),
-      `run ${id}`
-    ).toBe(true);
-  }
-}
-
-function underlines(cell: Locator): Locator {
-  return cell.locator('.cm-content .cm-lintRange');
-}
-
-function pricesUnderline(cell: Locator): Locator {
-  return underlines(cell).filter({ hasText: 'prices' });
-}
 
 /** The nbguard findings panel (a right side bar widget). */
 function findingsPanel(page: IJupyterLabPageFixture): Locator {
@@ -108,19 +53,6 @@ function staleRows(page: IJupyterLabPageFixture): Locator {
 /** The nbguard status bar item. */
 function statusItem(page: IJupyterLabPageFixture): Locator {
   return page.locator('#jp-main-statusbar .jp-nbguard-Status-button');
-}
-
-async function execute(
-  page: IJupyterLabPageFixture,
-  command: string,
-  args: Record<string, unknown> = {}
-) {
-  await page.evaluate(
-    async ({ command, args }) => {
-      await (window as any).jupyterapp.commands.execute(command, args);
-    },
-    { command, args }
-  );
 }
 
 /** Set one nbguard setting through the setting registry, as the editor would. */
@@ -145,16 +77,6 @@ async function hasMarker(cell: Locator): Promise<boolean> {
   const badges = await cell.locator('.jp-nbguard-CellMarker').count();
   const classes = (await cell.getAttribute('class')) ?? '';
   return badges > 0 || /\bjp-nbguard-mod-(error|warning|info)\b/.test(classes);
-}
-
-/** Bring the notebook to the state where `stale-reader` is stale and underlined. */
-async function makeStale(page: IJupyterLabPageFixture): Promise<Locator> {
-  await runCells(page, STALE_SCENARIO);
-  const stale = await cellById(page, 'stale-reader');
-  await expect(pricesUnderline(stale).first()).toBeVisible({
-    timeout: CHECK_TIMEOUT
-  });
-  return stale;
 }
 
 /**
@@ -247,22 +169,6 @@ function contrast(a: string, b: string): number {
   };
   const [l1, l2] = [lum(a), lum(b)];
   return (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
-}
-
-async function screenshot(
-  page: IJupyterLabPageFixture,
-  testInfo: TestInfo,
-  name: string,
-  target?: Locator
-) {
-  await page.waitForTimeout(300);
-  const file = testInfo.outputPath(name);
-  if (target) {
-    await target.screenshot({ path: file });
-  } else {
-    await page.screenshot({ path: file });
-  }
-  await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
 function isCheckRequest(request: Request): boolean {
@@ -563,35 +469,14 @@ test.describe('nbguard UI polish on hazards.ipynb', () => {
     await screenshot(page, testInfo, 'palette.png');
 
     // When "Go to Next nbguard Finding" is chosen from the palette
-    expect(
-      await page.evaluate(
-        () =>
-          (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex
-      )
-    ).toBe(0);
+    expect(await activeCellIndex(page)).toBe(0);
     await items.filter({ hasText: 'Go to Next nbguard Finding' }).click();
     // Then the active cell is the stale cell
     const staleIndex = await cellIndex(page, 'stale-reader');
-    await expect
-      .poll(() =>
-        page.evaluate(
-          () =>
-            (window as any).jupyterapp.shell.currentWidget.content
-              .activeCellIndex
-        )
-      )
-      .toBe(staleIndex);
+    await expect.poll(() => activeCellIndex(page)).toBe(staleIndex);
     // ... and running the command again moves on past it (not stuck)
     await execute(page, NEXT_FINDING);
-    await expect
-      .poll(() =>
-        page.evaluate(
-          () =>
-            (window as any).jupyterapp.shell.currentWidget.content
-              .activeCellIndex
-        )
-      )
-      .not.toBe(staleIndex);
+    await expect.poll(() => activeCellIndex(page)).not.toBe(staleIndex);
   });
 
   test('status bar: shows the finding counts and opens the panel when clicked', async ({
