@@ -23,15 +23,20 @@ class FlowCache:
     before it; only the history moved on, so the flow is reused.
     """
 
-    def __init__(self, size: int = 8) -> None:
+    def __init__(self, size: int = 2) -> None:
+        # Small on purpose: each flow holds thousands of lists the garbage
+        # collector must walk, and only the latest notebook state is reused.
         self._entries: OrderedDict[Hashable, PageFlow] = OrderedDict()
         self._size = size
 
-    def get(self, key: Hashable, build: Callable[[], PageFlow]) -> PageFlow:
-        """The flow for ``key``, built on a miss."""
+    def get(
+        self, key: Hashable, build: Callable[[PageFlow | None], PageFlow]
+    ) -> PageFlow:
+        """The flow for ``key``; on a miss, built from the most recent one."""
         flow = self._entries.get(key)
         if flow is None:
-            flow = build()
+            latest = next(reversed(self._entries.values()), None)
+            flow = build(latest)
             self._entries[key] = flow
             if len(self._entries) > self._size:
                 self._entries.popitem(last=False)
@@ -72,7 +77,7 @@ class RuleContext:
         key = tuple((c.id, c.source) for _p, c, _f in self.code_cells)
         key_with_positions = (key, tuple(p for p, _c, _f in self.code_cells))
         return self._flow_cache.get(
-            key_with_positions, lambda: PageFlow(self.code_cells)
+            key_with_positions, lambda previous: PageFlow(self.code_cells, previous)
         )
 
     @cached_property

@@ -568,17 +568,23 @@ def _parameters(args: ast.arguments) -> set[str]:
     return names
 
 
+_NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
 def _own_nodes(body: list[ast.stmt]) -> Iterator[ast.AST]:
     """Nodes of a function body, not descending into nested scopes."""
     stack: list[ast.AST] = list(body)
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(
-            node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-        ):
+        if isinstance(node, _NESTED_SCOPES):
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        for name in node._fields:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
 
 
 def _local_stores(body: list[ast.stmt]) -> Iterator[str]:

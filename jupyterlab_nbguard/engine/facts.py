@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import NamedTuple
 
 from .model import Range
@@ -34,10 +33,12 @@ class FunctionFacts:
     mutates: frozenset[str] = frozenset()
     calls: frozenset[str] = frozenset()
 
-    @cached_property
-    def read_names(self) -> frozenset[str]:
-        """The global names the body reads."""
-        return _names(self.reads)
+    read_names: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Computed once, eagerly: cached_property takes a lock on every first
+        # access in Python 3.11, which showed in profiles of large runs.
+        object.__setattr__(self, "read_names", _names(self.reads))
 
 
 @dataclass(frozen=True)
@@ -63,43 +64,41 @@ class CellFacts:
     opaque: bool = False
     syntax_error: tuple[str, Range] | None = None
 
-    @cached_property
-    def read_names(self) -> frozenset[str]:
-        """Names read from outside the cell."""
-        return _names(self.reads)
+    #: Names read from outside the cell.
+    read_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names called while the cell runs.
+    call_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names the cell binds (or rebinds) at top level.
+    defined_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names whose value the cell changes in place.
+    mutated_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names the cell unbinds with ``del``.
+    deleted_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names the cell binds, including ``global`` names its functions assign.
+    bound_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names whose value the cell replaces or changes.
+    written_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def call_names(self) -> frozenset[str]:
-        """Names called while the cell runs."""
-        return _names(self.calls)
-
-    @cached_property
-    def defined_names(self) -> frozenset[str]:
-        """Names the cell binds (or rebinds) at top level."""
-        return _names(self.defines)
-
-    @cached_property
-    def mutated_names(self) -> frozenset[str]:
-        """Names whose value the cell changes in place."""
-        return _names(self.mutates)
-
-    @cached_property
-    def deleted_names(self) -> frozenset[str]:
-        """Names the cell unbinds with ``del``."""
-        return _names(self.deletes)
-
-    @cached_property
-    def bound_names(self) -> frozenset[str]:
-        """Names the cell binds, including ``global`` names its functions assign."""
-        names = set(self.defined_names)
+    def __post_init__(self) -> None:
+        # Every check asks for these; computing them once here is cheaper than
+        # cached_property, which takes a lock on first access in Python 3.11.
+        defined = _names(self.defines)
+        mutated = _names(self.mutates)
+        deleted = _names(self.deletes)
+        bound = set(defined)
         for function in self.functions.values():
-            names |= function.writes
-        return frozenset(names)
-
-    @cached_property
-    def written_names(self) -> frozenset[str]:
-        """Names whose value the cell replaces or changes."""
-        return self.defined_names | self.mutated_names | self.deleted_names
+            bound |= function.writes
+        derived = {
+            "read_names": _names(self.reads),
+            "call_names": _names(self.calls),
+            "defined_names": defined,
+            "mutated_names": mutated,
+            "deleted_names": deleted,
+            "bound_names": frozenset(bound),
+            "written_names": defined | mutated | deleted,
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
     def first_read(self, name: str) -> NameUse | None:
         """Where the cell first reads ``name``."""

@@ -9,6 +9,10 @@ from .facts import CellFacts, FunctionFacts, NameUse
 from .model import Cell
 from .names import PRESET_NAMES, is_preset
 
+#: Cells between saved simulation states; an edit resumes from the last one
+#: above it instead of re-running the whole notebook.
+CHECKPOINT_EVERY = 100
+
 
 @dataclass(frozen=True)
 class UnboundRead:
@@ -16,7 +20,9 @@ class UnboundRead:
 
     ``via`` names the function whose body reads it when the read happens through
     a call; ``use`` is then the call site. ``after_opaque`` is set when a cell
-    above did ``from m import *`` or ``%run``, which may have bound it.
+    above did ``from m import *`` or ``%run``, which may have bound it. Whether
+    a cell below binds the name is for the rules to ask (:meth:`binders_below`),
+    so that these entries depend only on the cells above them.
     """
 
     cell: Cell
@@ -27,10 +33,32 @@ class UnboundRead:
     after_opaque: bool
 
 
-class PageFlow:
-    """Simulates running the code cells top to bottom in a fresh kernel."""
+@dataclass(frozen=True)
+class _Checkpoint:
+    """The simulation's state before code cell ``index`` ran.
 
-    def __init__(self, cells: list[tuple[int, Cell, CellFacts]]) -> None:
+    Plain set and dict copies (made in C); nothing mutates them after saving.
+    """
+
+    index: int
+    bound: set[str]
+    functions: dict[str, FunctionFacts]
+    opaque: bool
+    unbound: int
+
+
+class PageFlow:
+    """Simulates running the code cells top to bottom in a fresh kernel.
+
+    Given the flow of a previous version of the notebook, it resumes from the
+    last checkpoint before the first cell that changed.
+    """
+
+    def __init__(
+        self,
+        cells: list[tuple[int, Cell, CellFacts]],
+        previous: PageFlow | None = None,
+    ) -> None:
         self.cells = cells
         self.binders: dict[str, list[int]] = {}
         for position, _cell, facts in cells:
@@ -38,7 +66,8 @@ class PageFlow:
                 self.binders.setdefault(name, []).append(position)
         self.unbound: list[UnboundRead] = []
         self.any_opaque = False
-        self._simulate()
+        self._checkpoints: list[_Checkpoint] = []
+        self._simulate(self._resume_point(previous))
 
     def binders_below(self, name: str, position: int) -> list[int]:
         """Page positions below ``position`` of cells that bind ``name``."""
@@ -48,11 +77,36 @@ class PageFlow:
         """Whether any cell binds ``name``."""
         return name in self.binders
 
-    def _simulate(self) -> None:
-        bound: set[str] = set(PRESET_NAMES)
-        functions: dict[str, FunctionFacts] = {}
-        opaque = False
-        for position, cell, facts in self.cells:
+    def _resume_point(self, previous: PageFlow | None) -> _Checkpoint | None:
+        """The last saved state of ``previous`` that is still valid here."""
+        if previous is None:
+            return None
+        same = 0
+        for (p1, c1, f1), (p2, c2, f2) in zip(previous.cells, self.cells, strict=False):
+            if p1 != p2 or f1 is not f2 or c1.id != c2.id:
+                break
+            same += 1
+        usable = [c for c in previous._checkpoints if c.index <= same]
+        if not usable:
+            return None
+        point = usable[-1]
+        self._checkpoints = usable[:-1]
+        self.unbound = previous.unbound[: point.unbound]
+        return point
+
+    def _simulate(self, start: _Checkpoint | None) -> None:
+        bound: set[str] = start.bound.copy() if start else set(PRESET_NAMES)
+        functions: dict[str, FunctionFacts] = start.functions.copy() if start else {}
+        opaque = start.opaque if start else False
+        first = start.index if start else 0
+        for index in range(first, len(self.cells)):
+            if index % CHECKPOINT_EVERY == 0:
+                self._checkpoints.append(
+                    _Checkpoint(
+                        index, bound.copy(), functions.copy(), opaque, len(self.unbound)
+                    )
+                )
+            position, cell, facts = self.cells[index]
             # Set operations run in C: the per-read Python work is for misses only.
             missing = facts.read_names - bound
             if missing:
@@ -99,7 +153,6 @@ class PageFlow:
                 name not in bound
                 and name not in facts.defined_names
                 and not is_preset(name)
-                and self.bound_anywhere(name)
             ):
                 site = call_sites[effects.roots[name]]
                 self.unbound.append(

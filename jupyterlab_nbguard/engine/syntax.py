@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
@@ -80,6 +80,7 @@ class Locator:
     line_offset: int = 0
     col_offset: int = 0
     fuzzy_lines: frozenset[int] = frozenset()
+    _plain: bool = field(init=False, repr=False, compare=False, default=False)
 
     def original_line(self, line: int) -> str:
         """Return the cell-source line that parsed line ``line`` came from."""
@@ -90,8 +91,28 @@ class Locator:
         char = utf8_to_char(text, byte_col)
         return char + self.col_offset if line == 0 else char
 
+    def __post_init__(self) -> None:
+        # Plain ASCII Python parsed from line 0, column 0 (nearly every cell):
+        # bytes, characters and UTF-16 units coincide, no mapping is needed.
+        object.__setattr__(
+            self,
+            "_plain",
+            not self.col_offset
+            and not self.fuzzy_lines
+            and all(self.index.ascii[self.line_offset :]),
+        )
+
     def node_range(self, node: ast.expr | ast.stmt | ast.arg | ast.alias) -> Range:
         """The range of ``node`` in the cell source."""
+        if self._plain:
+            offset = self.line_offset
+            return Range(
+                Position(node.lineno - 1 + offset, node.col_offset),
+                Position(
+                    (node.end_lineno or node.lineno) - 1 + offset,
+                    node.end_col_offset or node.col_offset,
+                ),
+            )
         line = node.lineno - 1
         end_line = (node.end_lineno or node.lineno) - 1
         row = line + self.line_offset

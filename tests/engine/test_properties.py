@@ -63,3 +63,39 @@ def test_check_never_raises_and_is_deterministic(sources_, order):
             assert (
                 d["range"]["start"]["line"] >= 0 and d["range"]["start"]["column"] >= 0
             )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=12),
+    st.lists(st.tuples(st.integers(0, 11), st.sampled_from(SNIPPETS)), max_size=4),
+)
+def test_a_resumed_page_flow_equals_a_fresh_one(sources_, edits):
+    from jupyterlab_nbguard.engine import pageflow
+    from jupyterlab_nbguard.engine.cache import FactsCache
+
+    cache = FactsCache()
+
+    def code_cells(texts):
+        return [
+            (i, Cell(f"c{i}", "code", t), cache.facts(t)) for i, t in enumerate(texts)
+        ]
+
+    original = pageflow.CHECKPOINT_EVERY
+    pageflow.CHECKPOINT_EVERY = 2  # resume often
+    try:
+        previous = pageflow.PageFlow(code_cells(sources_))
+        edited = list(sources_)
+        for index, text in edits:
+            edited[index % len(edited)] = text
+        resumed = pageflow.PageFlow(code_cells(edited), previous)
+        fresh = pageflow.PageFlow(code_cells(edited))
+    finally:
+        pageflow.CHECKPOINT_EVERY = original
+
+    def summary(flow):
+        return [(r.cell.id, r.name, r.use, r.via, r.after_opaque) for r in flow.unbound]
+
+    assert summary(resumed) == summary(fresh)
+    assert resumed.any_opaque == fresh.any_opaque
+    assert resumed.binders == fresh.binders
