@@ -55,6 +55,30 @@ def split_v1(message: bytes) -> tuple[str, list[bytes]] | None:
     return channel, parts
 
 
+def _bytes(frame: Any) -> bytes:
+    return frame.bytes if hasattr(frame, "bytes") else bytes(frame)
+
+
+def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes] | None:
+    """Header, parent header and content of ZeroMQ frames, or ``None``.
+
+    Runs for every message a kernel sends, outputs included: it finds the
+    delimiter once (identities come before it, a few frames at most) and reads
+    only the three small frames it needs, never the output buffers after them.
+    """
+    start = next(
+        (i for i, frame in enumerate(frames) if _bytes(frame) == _DELIMITER), -1
+    )
+    if start < 0 or len(frames) < start + 6:
+        return None
+    # after the delimiter: signature, header, parent, metadata, content
+    return (
+        _bytes(frames[start + 2]),
+        _bytes(frames[start + 3]),
+        _bytes(frames[start + 5]),
+    )
+
+
 class ExecutionObserver:
     """Turns observed messages into :class:`~.store.HistoryStore` records."""
 
@@ -116,16 +140,16 @@ class ExecutionObserver:
             log.debug("nbguard could not read a kernel message", exc_info=True)
 
     def _zmq_reply(self, kernel_id: str, frames: Sequence[Any]) -> None:
-        parts = [f.bytes if hasattr(f, "bytes") else f for f in frames]
-        start = parts.index(_DELIMITER) if _DELIMITER in parts else -1
-        if start < 0 or len(parts) < start + 6 or _REPLY not in parts[start + 2]:
+        parts = _message_parts(frames)
+        if parts is None or _REPLY not in parts[0]:
             return
+        header, parent, content = parts
         self._reply(
             kernel_id,
             {
-                "header": _loads(parts[start + 2]),
-                "parent_header": _loads(parts[start + 3]),
-                "content": _loads(parts[start + 5]),
+                "header": _loads(header),
+                "parent_header": _loads(parent),
+                "content": _loads(content),
             },
         )
 
@@ -137,13 +161,12 @@ class ExecutionObserver:
             log.debug("nbguard could not note a closed connection", exc_info=True)
 
     def _zmq_iopub(self, kernel_id: str, frames: Sequence[Any]) -> None:
-        parts = [f.bytes if hasattr(f, "bytes") else f for f in frames]
-        start = parts.index(_DELIMITER) if _DELIMITER in parts else -1
-        if start < 0 or len(parts) < start + 6:
+        parts = _message_parts(frames)
+        if parts is None:
             return
-        header = parts[start + 2]
+        header, parent, content = parts
         if _INPUT in header:
-            self._zmq_input(kernel_id, parts[start + 3], parts[start + 5])
+            self._zmq_input(kernel_id, parent, content)
         elif self.store.has_orphans(kernel_id) and (
             _STATUS in header or _ERROR in header
         ):
@@ -151,8 +174,8 @@ class ExecutionObserver:
                 kernel_id,
                 {
                     "header": _loads(header),
-                    "parent_header": _loads(parts[start + 3]),
-                    "content": _loads(parts[start + 5]),
+                    "parent_header": _loads(parent),
+                    "content": _loads(content),
                 },
             )
 
