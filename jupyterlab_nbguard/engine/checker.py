@@ -62,17 +62,13 @@ class Engine:
         if notebook.executions is not None and history_key is not None:
             timeline = self._timeline(history_key, notebook.executions)
         ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
-        if notebook.language != "python":
-            rules = [r for r in rules if r.code in _LANGUAGE_NEUTRAL]
+        python = notebook.language == "python"
+        rules = [r for r in rules if r.applies(python, notebook.has_kernel)]
         found: list[Diagnostic] = []
         for rule in rules:
             found.extend(rule().check(ctx))
         kept = apply_suppressions(notebook.cells, found)
         return sorted(kept, key=lambda d: _order(ctx, d))
-
-
-#: Rules that need no understanding of the kernel's language.
-_LANGUAGE_NEUTRAL = frozenset({"NBG202", "NBG205"})
 
 
 def _order(ctx: RuleContext, diagnostic: Diagnostic) -> tuple[int, int, int, str]:

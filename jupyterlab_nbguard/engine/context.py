@@ -13,6 +13,8 @@ from functools import cached_property
 from .facts import CellFacts
 from .model import Cell, LiveName, Notebook, history_from_counts
 from .pageflow import PageFlow
+from .paths import root_of
+from .staleness import StalenessIndex, staleness_index
 from .timeline import Step, Timeline
 
 
@@ -93,6 +95,11 @@ class RuleContext:
         return timeline
 
     @cached_property
+    def staleness(self) -> StalenessIndex:
+        """Staleness of each execution's values under this page order."""
+        return staleness_index(self.timeline, self.positions)
+
+    @cached_property
     def live(self) -> dict[str, LiveName] | None:
         """The live namespace by name, when it was read."""
         if self.notebook.live_names is None:
@@ -102,15 +109,21 @@ class RuleContext:
     @cached_property
     def defined_in_notebook(self) -> frozenset[str]:
         """Every name some code cell of the notebook binds now."""
-        return frozenset(self.page_flow.binders)
+        return self.page_flow.bound_names
 
-    def last_runs(self) -> Iterator[tuple[int, Cell, CellFacts, Step]]:
+    def last_runs(self) -> list[tuple[int, Cell, CellFacts, Step]]:
         """Code cells that ran in this history, with their latest step."""
+        return self._last_runs
+
+    @cached_property
+    def _last_runs(self) -> list[tuple[int, Cell, CellFacts, Step]]:
         steps = self.timeline.steps
-        for position, cell, facts in self.code_cells:
-            index = self.timeline.last_run.get(cell.id)
-            if index is not None:
-                yield position, cell, facts, steps[index]
+        last_run = self.timeline.last_run
+        return [
+            (position, cell, facts, steps[last_run[cell.id]])
+            for position, cell, facts in self.code_cells
+            if cell.id in last_run
+        ]
 
     def cell_label(self, cell_id: str | None, execution_count: int | None) -> str:
         """How messages name a cell: by its count, else by its page position."""
@@ -130,8 +143,15 @@ class RuleContext:
     def change_verb(self, step: Step, name: str) -> str:
         """Say how ``step`` changed ``name``: rebound, modified or deleted."""
         facts = step.facts
-        if name in facts.deleted_names:
+        root = root_of(name)
+        if root in facts.deleted_names:
             return "deleted"
-        if name in facts.defined_names:
+        if root in facts.defined_names and root == name:
             return "rebound"
         return "modified"
+
+    @staticmethod
+    def shown(step: Step, key: str) -> str:
+        """How messages write a path a step read: as its source wrote it."""
+        key = step.aliases.get(key, key)
+        return key[:-2] if key.endswith("()") else key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from .calls import CallEffects, chained_lookup, resolve_calls
 from .facts import CellFacts, FunctionFacts, NameUse
@@ -60,14 +61,30 @@ class PageFlow:
         previous: PageFlow | None = None,
     ) -> None:
         self.cells = cells
-        self.binders: dict[str, list[int]] = {}
-        for position, _cell, facts in cells:
-            for name in facts.bound_names:
-                self.binders.setdefault(name, []).append(position)
         self.unbound: list[UnboundRead] = []
         self.any_opaque = False
         self._checkpoints: list[_Checkpoint] = []
+        self._previous = previous
         self._simulate(self._resume_point(previous))
+
+    @cached_property
+    def binders(self) -> dict[str, list[int]]:
+        """Page positions of the cells that bind each name (built when asked)."""
+        previous, self._previous = self._previous, None
+        if previous is not None and "binders" in previous.__dict__:
+            patched = _patched_binders(previous, self.cells)
+            if patched is not None:
+                return patched
+        binders: dict[str, list[int]] = {}
+        for position, _cell, facts in self.cells:
+            for name in facts.bound_names:
+                binders.setdefault(name, []).append(position)
+        return binders
+
+    @cached_property
+    def bound_names(self) -> frozenset[str]:
+        """Every name some code cell binds."""
+        return frozenset().union(*(facts.bound_names for _p, _c, facts in self.cells))
 
     def binders_below(self, name: str, position: int) -> list[int]:
         """Page positions below ``position`` of cells that bind ``name``."""
@@ -75,7 +92,7 @@ class PageFlow:
 
     def bound_anywhere(self, name: str) -> bool:
         """Whether any cell binds ``name``."""
-        return name in self.binders
+        return name in self.bound_names
 
     def _resume_point(self, previous: PageFlow | None) -> _Checkpoint | None:
         """The last saved state of ``previous`` that is still valid here."""
@@ -108,9 +125,10 @@ class PageFlow:
                 )
             position, cell, facts = self.cells[index]
             # Set operations run in C: the per-read Python work is for misses only.
-            missing = facts.read_names - bound
+            # A store into an object needs the object: it counts here.
+            missing = (facts.read_names | facts.mutated_names) - bound
             if missing:
-                for use in facts.reads:
+                for use in (*facts.reads, *facts.mutates):
                     if use.name in missing and not is_preset(use.name):
                         missing = missing - {use.name}
                         self.unbound.append(
@@ -158,3 +176,32 @@ class PageFlow:
                 self.unbound.append(
                     UnboundRead(cell, position, name, site, via, opaque)
                 )
+
+
+def _patched_binders(
+    previous: PageFlow, cells: list[tuple[int, Cell, CellFacts]]
+) -> dict[str, list[int]] | None:
+    """``previous.binders`` updated for the cells whose facts changed.
+
+    Only when the cells are the same ones at the same positions (an edit, not
+    an insertion or a move); otherwise ``None`` and the caller rebuilds.
+    """
+    if len(previous.cells) != len(cells):
+        return None
+    changed = []
+    for (p1, c1, f1), (p2, c2, f2) in zip(previous.cells, cells, strict=True):
+        if p1 != p2 or c1.id != c2.id:
+            return None
+        if f1 is not f2:
+            changed.append((p1, f1, f2))
+    binders = dict(previous.binders)
+    for position, old, new in changed:
+        for name in old.bound_names - new.bound_names:
+            kept = [p for p in binders[name] if p != position]
+            if kept:
+                binders[name] = kept
+            else:
+                del binders[name]
+        for name in new.bound_names - old.bound_names:
+            binders[name] = sorted([*binders.get(name, ()), position])
+    return binders

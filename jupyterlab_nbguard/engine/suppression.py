@@ -40,9 +40,13 @@ def apply_suppressions(
     cells: Iterable[Cell], diagnostics: Iterable[Diagnostic]
 ) -> Iterator[Diagnostic]:
     """Drop the diagnostics that a ``# nbguard: ignore`` comment covers."""
-    comments = {cell.id: _suppressions(cell.source) for cell in cells}
+    sources = {cell.id: cell.source for cell in cells}
+    comments: dict[str, dict[int, frozenset[str] | None]] = {}
     for diagnostic in diagnostics:
-        found = comments.get(diagnostic.cell_id or "", {})
+        cell_id = diagnostic.cell_id or ""
+        found = comments.get(cell_id)
+        if found is None:
+            found = comments[cell_id] = _suppressions(sources.get(cell_id, ""))
         if found:
             if 0 in found and _silences(found[0], diagnostic):
                 continue

@@ -1,68 +1,57 @@
 """Def/use in execution order: which execution produced each value a cell read.
 
-Replays a kernel's history (or, without a kernel, the order saved execution
-counts imply) over the cells' facts. It answers the questions the history rules
-ask: who last wrote a name, was it written again after a given execution, and
-was a value already derived from data that has changed since.
+Replays one kernel session's history (or, without a kernel, the order saved
+execution counts imply) over the cells' facts. Each step records, for every
+path it read, the step whose write it saw, and for every name it changed, the
+paths (with their writers) the new value was computed from. The staleness
+questions are answered from that by :mod:`.staleness`.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .calls import CallEffects, chained_lookup, resolve_calls
-from .facts import CellFacts, FunctionFacts
+from .facts import Binding, CellFacts, Change, FunctionFacts
 from .model import Execution, ExecutionStatus
+from .paths import root_of
+from .writes import WriteLog
 
-#: How many invalidations to remember per value; only the earliest few matter.
-_KEEP = 3
+#: What a step's value of a name was computed from: path -> writer step.
+Inputs = dict[str, int | None]
 
 
 @dataclass(frozen=True)
 class Step:
     """One execution that ran, with the writer of every value it read.
 
-    ``reads`` maps each name read (directly or through a called function) to
+    ``reads`` maps each path read (directly or through a called function) to
     the index of the step whose value it saw, or ``None`` when no execution in
-    this history wrote it. ``via`` maps names read through a call to the
-    function whose body reads them.
+    this history wrote it. ``via`` maps paths read through a call to the
+    function whose body reads them; ``aliases`` maps output-history values
+    (``_5``) to the name the source used (``_``, ``Out[5]``). ``values`` holds
+    what each name the step changed was computed from.
     """
 
     index: int
     execution: Execution
     facts: CellFacts
-    reads: dict[str, int | None]
+    reads: Inputs
     via: dict[str, str]
-    writes: frozenset[str]
+    aliases: dict[str, str]
+    values: dict[str, Inputs]
+    read_values: frozenset[tuple[str, int | None]]
 
-
-@dataclass(frozen=True)
-class Invalidation:
-    """``name`` was replaced or changed by step ``by``."""
-
-    by: int
-    name: str
-
-
-@dataclass(frozen=True)
-class Staleness:
-    """Why the values a step read are out of date.
-
-    Either ``name`` itself was replaced by step ``by`` after the step read it
-    (``writer`` is None), or the value of ``name`` the step read, written by
-    step ``writer``, was computed from ``changed``, which step ``by`` replaced.
-    """
-
-    name: str
-    by: int
-    writer: int | None = None
-    changed: str = ""
+    @property
+    def writes(self) -> frozenset[str]:
+        """The names this step changed."""
+        return frozenset(self.values)
 
 
 class Timeline:
-    """An append-only replay of one kernel epoch's executions.
+    """An append-only replay of one kernel session's executions.
 
     An execution that raised is taken to have done everything its code does:
     nbguard cannot know where it stopped, so it errs towards warning.
@@ -74,12 +63,27 @@ class Timeline:
         self.steps: list[Step] = []
         self.consumed: list[Execution] = []
         self.last_run: dict[str, int] = {}
-        self._writer: dict[str, int] = {}
-        self._writes: dict[str, list[int]] = {}
+        self.log = WriteLog()
+        #: Bumped whenever steps are added: memoised answers depend on it.
+        self.version = 0
+        self._live: dict[str, int] = {}
         self._functions: dict[str, FunctionFacts] = {}
-        self._events: dict[int, tuple[Invalidation, ...]] = {}
+        self._identity: dict[str, tuple[str, tuple[tuple[str, int | None], ...]]] = {}
+        self._outputs: list[str] = []
         self._provisional: list[int] = []  # consumed while still marked running
-        self._staleness: dict[int, Staleness | None] = {}
+        #: Reverse indices, so that what a new step invalidates is found
+        #: without revisiting the whole history (see :mod:`.staleness`).
+        #: value -> values computed from it, and steps that read it
+        self.dependents: dict[tuple[int, str], list[tuple[int, str]]] = {}
+        self.value_readers: dict[tuple[int, str], list[int]] = {}
+        #: root name -> (step, value name, path): values computed from that path
+        self.deps_by_root: dict[str, list[tuple[int, str, str]]] = {}
+        #: root name -> (step, path): direct reads of that path
+        self.reads_by_root: dict[str, list[tuple[int, str]]] = {}
+        #: The paths each step changed, for the same purpose.
+        self.changes: list[tuple[str, ...]] = []
+        #: Answers memoised over this timeline (kept by :mod:`.staleness`).
+        self.memo: Any = None
 
     def extends(self, executions: Sequence[Execution]) -> bool:
         """Whether ``executions`` continues what this timeline has consumed."""
@@ -106,131 +110,145 @@ class Timeline:
             if execution.ran:
                 self._replay(execution)
         if len(self.consumed) != before:
-            # later writes can invalidate earlier values
-            self._events.clear()
-            self._staleness.clear()
+            self.version += 1
+
+    # -- replay ----------------------------------------------------------------
+
+    def _alias(self, key: str) -> str:
+        """The output-history value a read of ``_``, ``__``, ``Out[5]`` means."""
+        if key in ("_", "__", "___"):
+            back = len(key)
+            return self._outputs[-back] if len(self._outputs) >= back else key
+        if key.startswith("Out[") and key.endswith("]") and key[4:-1].isdigit():
+            return f"_{key[4:-1]}"
+        return key
 
     def _replay(self, execution: Execution) -> None:
         index = len(self.steps)
         facts = self._facts_of(execution.code)
-        writer = self._writer
-        reads: dict[str, int | None] = {n: writer.get(n) for n in facts.read_names}
-        known = self._functions
-        called = [n for n in facts.call_names if n in facts.functions or n in known]
-        effects = (
-            resolve_calls(called, chained_lookup(facts.functions, known))
-            if called
-            else CallEffects()
-        )
+        log = self.log
+        reads: Inputs = {}
+        aliases: dict[str, str] = {}
+        for key in facts.read_paths:
+            target = self._alias(key)
+            if target != key:
+                aliases[target] = key
+            reads[target] = log.writer(target, index)
+        lookup = chained_lookup(facts.functions, self._functions)
+        called = [n for n in facts.call_names if lookup(n) is not None]
+        effects = resolve_calls(called, lookup) if called else CallEffects()
         via: dict[str, str] = {}
         for name, function in effects.reads.items():
             if name not in facts.defined_names and name not in reads:
-                reads[name] = self._writer.get(name)
+                reads[name] = log.writer(name, index)
                 via[name] = function
-        writes = facts.written_names | effects.writes
-        self.steps.append(Step(index, execution, facts, reads, via, writes))
-        for name in writes:
-            self._writer[name] = index
-            self._writes.setdefault(name, []).append(index)
-        for name in facts.deleted_names:
-            self._writer.pop(name, None)
+
+        def inputs(deps: frozenset[str], calls: frozenset[str]) -> Inputs:
+            found: Inputs = {}
+            for key in deps:
+                target = self._alias(key)
+                found[target] = (
+                    reads[target] if target in reads else log.writer(target, index)
+                )
+            if calls:
+                for name in resolve_calls(calls, lookup).reads:
+                    if name not in found and name not in facts.defined_names:
+                        found[name] = log.writer(name, index)
+            return found
+
+        values: dict[str, Inputs] = {}
+        changes: list[tuple[str, str, Change]] = []
+        for binding in facts.bindings:
+            deps = inputs(binding.deps, binding.calls)
+            if self._unchanged(binding, deps):
+                continue
+            changes.append((binding.name, binding.path, binding.change))
+            values.setdefault(binding.name, {}).update(deps)
+            self._remember_identity(binding, deps)
+        for calls, deps in facts.call_sites:
+            for name in resolve_calls(calls, lookup).writes:
+                if name not in values:
+                    changes.append((name, name, Change.MUTATE))
+                    values[name] = {
+                        **inputs(deps, calls),
+                        name: log.writer(name, index),
+                    }
+        if facts.displays is not None:
+            count = execution.execution_count
+            name = f"_{count}" if count is not None else f"_#{index}"
+            changes.append((name, name, Change.BIND))
+            values[name] = inputs(facts.displays.deps, facts.displays.calls)
+            self._outputs.append(name)
+        read_values = frozenset((root_of(k), w) for k, w in reads.items())
+        self.steps.append(
+            Step(index, execution, facts, reads, via, aliases, values, read_values)
+        )
+        self._index(index, reads, values)
+        self.changes.append(tuple(path for _n, path, _c in changes))
+        for name, path, change in changes:
+            log.record(index, path, delete=change is Change.DELETE)
+            if change is Change.DELETE:
+                self._live.pop(name, None)
+            elif not _is_output(name):
+                self._live[name] = index
         for name in facts.defined_names & self._functions.keys():
             del self._functions[name]
         self._functions.update(facts.functions)
         if execution.cell_id is not None:
             self.last_run[execution.cell_id] = index
 
+    def _index(self, index: int, reads: Inputs, values: dict[str, Inputs]) -> None:
+        for key, writer in reads.items():
+            root = root_of(key)
+            self.reads_by_root.setdefault(root, []).append((index, key))
+            if writer is not None:
+                self.value_readers.setdefault((writer, root), []).append(index)
+        for name, inputs in values.items():
+            for key, writer in inputs.items():
+                root = root_of(key)
+                self.deps_by_root.setdefault(root, []).append((index, name, key))
+                if writer is not None:
+                    self.dependents.setdefault((writer, root), []).append((index, name))
+
+    def _unchanged(self, binding: Binding, deps: Inputs) -> bool:
+        """Whether re-running ``binding`` gives back the object the name holds.
+
+        ``import numpy as np`` twice, or the same ``def`` run again with the same
+        defaults, binds an equal object: that is no change of the name.
+        """
+        if binding.change is not Change.BIND or binding.identity is None:
+            return False
+        current = self._identity.get(binding.name)
+        return (
+            current is not None
+            and binding.name in self._live
+            and current == (binding.identity, _signature(deps))
+        )
+
+    def _remember_identity(self, binding: Binding, deps: Inputs) -> None:
+        if binding.change is Change.BIND and binding.identity is not None:
+            self._identity[binding.name] = (binding.identity, _signature(deps))
+        else:
+            self._identity.pop(binding.name, None)
+
     # -- queries ---------------------------------------------------------------
 
     def writer(self, name: str) -> int | None:
         """The step whose value ``name`` holds now, if any step bound it."""
-        return self._writer.get(name)
+        return self._live.get(name)
 
     def live_names(self) -> dict[str, int]:
-        """Every name the history left bound, with the step that bound it."""
-        return dict(self._writer)
+        """Every name the history left bound, with the step that last changed it.
 
-    def next_write(self, name: str, after: int, skip: int = -1) -> int | None:
-        """The first step after ``after`` (other than ``skip``) that wrote ``name``."""
-        writes = self._writes.get(name, ())
-        if not writes or writes[-1] <= after:
-            return None
-        i = bisect_right(writes, after)
-        while i < len(writes):
-            if writes[i] != skip:
-                return writes[i]
-            i += 1
-        return None
-
-    def staleness(self, index: int) -> Staleness | None:
-        """The first reason the values step ``index`` read are out of date.
-
-        Depends on the history alone, so it is memoised until new executions
-        arrive: edits to the notebook do not recompute it.
+        The returned dict is the timeline's own: read it, do not change it.
         """
-        if index in self._staleness:
-            return self._staleness[index]
-        found: Staleness | None = None
-        for name, writer in self.steps[index].reads.items():
-            changer = self.next_write(name, after=index)
-            if changer is not None:
-                found = Staleness(name, changer)
-                break
-            if writer is None:
-                continue
-            cause = self.invalidation(writer, root=index)
-            if cause is not None:
-                found = Staleness(name, cause.by, writer, cause.name)
-                break
-        self._staleness[index] = found
-        return found
+        return self._live
 
-    def invalidation(self, step: int, root: int) -> Invalidation | None:
-        """Why the values ``step`` wrote are out of date, ignoring ``root``'s writes.
 
-        A value is out of date when an input of the execution that computed it
-        was replaced after that execution read it, or was itself out of date
-        (recursively). Writes by ``root``, the execution asking, are ignored so
-        that ``x += 1`` run twice does not call its own input stale.
-        """
-        events = self._events.get(step)
-        if events is None:
-            self._compute_events(step)
-            events = self._events[step]
-        return next((e for e in events if e.by != root), None)
+def _is_output(name: str) -> bool:
+    """``_5`` (or ``_#5`` without a count): a value in IPython's output history."""
+    return name.startswith("_") and (name[1:].isdigit() or name.startswith("_#"))
 
-    def _compute_events(self, start: int) -> None:
-        events = self._events
-        steps = self.steps
-        stack = [start]
-        while stack:
-            top = stack[-1]
-            if top in events:
-                stack.pop()
-                continue
-            inputs = [w for w in steps[top].reads.values() if w is not None]
-            pending = [w for w in inputs if w not in events]
-            if pending:
-                stack.extend(pending)
-                continue
-            stack.pop()
-            events[top] = self._own_events(top, inputs)
 
-    def _own_events(self, index: int, inputs: list[int]) -> tuple[Invalidation, ...]:
-        found: dict[int, Invalidation] = {}
-        all_writes = self._writes
-        for name in self.steps[index].reads:
-            writes = all_writes.get(name)
-            if not writes or writes[-1] <= index:
-                continue  # most names are never written again: skip the bisect
-            first = bisect_right(writes, index)
-            for by in writes[first : first + _KEEP]:
-                found.setdefault(by, Invalidation(by, name))
-        events = self._events
-        for w in inputs:
-            for event in events[w]:
-                if event.by != index:
-                    found.setdefault(event.by, event)
-        if not found:
-            return ()
-        return tuple(found[k] for k in sorted(found)[:_KEEP])
+def _signature(deps: Inputs) -> tuple[tuple[str, int | None], ...]:
+    return tuple(sorted(deps.items(), key=lambda item: item[0]))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from .base import Rule
-from .defuse import DEFUSE_RULE_CODES
-from .history import HISTORY_RULE_CODES
+from .base import Needs, Rule
+from .defuse import DEFUSE_RULES
+from .history import HISTORY_RULES
 
-ALL_RULES: dict[str, type[Rule]] = {**DEFUSE_RULE_CODES, **HISTORY_RULE_CODES}
+#: By code, in documentation order; each code is written once, on its class.
+ALL_RULES: dict[str, type[Rule]] = {
+    rule.code: rule for rule in (*DEFUSE_RULES, *HISTORY_RULES)
+}
+assert len(ALL_RULES) == len(DEFUSE_RULES) + len(HISTORY_RULES), "duplicate code"
 
-__all__ = ["ALL_RULES", "Rule"]
+__all__ = ["ALL_RULES", "Needs", "Rule"]

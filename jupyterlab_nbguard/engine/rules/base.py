@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from enum import Enum
 from typing import TYPE_CHECKING, ClassVar
 
 from ..diagnostic import Diagnostic, Related, Severity
@@ -12,6 +13,19 @@ from ..diagnostic import Diagnostic, Related, Severity
 if TYPE_CHECKING:
     from ..context import RuleContext
     from ..model import Range
+
+
+class Needs(Enum):
+    """What a rule needs from a check; the engine runs it only when it has it."""
+
+    #: The cell sources read as (I)Python: not for other kernels' languages.
+    PYTHON = "python"
+    #: A live kernel's execution history (not saved execution counts).
+    KERNEL = "kernel"
+    #: A saved notebook without a kernel: its counts are all the history there is.
+    SAVED = "saved"
+    #: The live namespace, when it may be read (optional: weighs findings).
+    LIVE_NAMES = "live-names"
 
 
 class Rule(ABC):
@@ -25,6 +39,18 @@ class Rule(ABC):
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[Severity]
+    #: What the rule needs (LIVE_NAMES is used when available, never required).
+    needs: ClassVar[frozenset[Needs]] = frozenset({Needs.PYTHON})
+
+    @classmethod
+    def applies(cls, python: bool, kernel: bool) -> bool:
+        """Whether the rule can run on a check with (or without) these inputs."""
+        needs = cls.needs
+        return (
+            (python or Needs.PYTHON not in needs)
+            and (kernel or Needs.KERNEL not in needs)
+            and (not kernel or Needs.SAVED not in needs)
+        )
 
     @classmethod
     def summary(cls) -> str:

@@ -9,16 +9,24 @@ from ..notebooks import cells, check, ran
 HISTORY = ["NBG2"]
 
 
-def test_stale_direct_rebinding():
+def test_stale_direct_rebinding_from_above():
+    # cell 0 was edited and run again after cell 1 read its old value
+    nb = cells("prices = [3, 4, 5]", "total = sum(prices)")
+    history = (Execution("prices = [3, 4]", "c0", 1), *ran(nb, 1, 0)[:1], ran(nb, 0)[0])
+    assert check(nb, history, HISTORY) == [("NBG201", "c1", ("prices",))]
+
+
+def test_a_change_below_that_ran_later_is_only_superseded():
     nb = cells("prices = [3, 4]", "total = sum(prices)", "prices = [3, 4, 5]")
-    assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG201", "c1", ("prices",))]
+    assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG209", "c1", ("prices",))]
+    (info,) = Engine().check(Notebook(nb, ran(nb, 0, 1, 2)), select=["NBG209"])
+    assert info.severity.value == "info"
+    assert "below" in info.message
 
 
 def test_stale_advice_depends_on_where_the_change_came_from():
     nb = cells("prices = [1]", "total = sum(prices)", "prices = [2]")
-    below = Engine().check(Notebook(nb, ran(nb, 0, 1, 2)), select=["NBG201"])
-    assert "move the change above this cell" in below[0].message
-    above = Engine().check(Notebook(nb, ran(nb, 1, 0, 0)), select=["NBG201"])
+    above = Engine().check(Notebook(nb, ran(nb, 0, 1, 0)), select=["NBG201"])
     assert above[0].message.endswith("Re-run this cell.")
     console = ran(nb, 0, 1) + (Execution("prices = [9]", None, 3),)
     outside = Engine().check(Notebook(nb, console), select=["NBG201"])
@@ -38,44 +46,51 @@ def test_stale_through_mutation_and_augmented_assignment():
         "prices += [1]",
         "prices.sort()",
     ):
-        nb = cells("prices = [3, 4]", "total = sum(prices)", change)
-        assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [
-            ("NBG201", "c1", ("prices",))
+        nb = cells("prices = [3, 4]", change, "total = sum(prices)")
+        assert check(nb, ran(nb, 0, 2, 1), ["NBG201"]) == [
+            ("NBG201", "c2", ("prices",))
         ]
+        # the same change below, run later, agrees with page order
+        below = cells("prices = [3, 4]", "total = sum(prices)", change)
+        assert check(below, ran(below, 0, 1, 2), ["NBG201"]) == []
 
 
 def test_stale_inplace_keyword():
-    nb = cells("df = load()", "n = len(df)", "df.dropna(inplace=True)")
-    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [("NBG201", "c1", ("df",))]
+    nb = cells("df = load()", "df.dropna(inplace=True)", "n = len(df)")
+    assert check(nb, ran(nb, 0, 2, 1), ["NBG201"]) == [("NBG201", "c2", ("df",))]
 
 
 def test_stale_transitive_chain():
-    # a -> b -> c; then a changes: b is stale directly, c transitively
-    nb = cells("x = 1", "y = x * 2", "z = y + 1", "x = 5")
-    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
+    # a -> b -> c; then a changes (re-run from above): b directly, c transitively
+    nb = cells("x = 5", "y = x * 2", "z = y + 1")
+    history = (Execution("x = 1", "c0", 1), *ran(nb, 1, 2), ran(nb, 0)[0])
+    found = check(nb, history, ["NBG201"])
     assert found == [("NBG201", "c1", ("x",)), ("NBG201", "c2", ("y", "x"))]
 
 
 def test_stale_when_input_was_already_stale_when_it_ran():
-    nb = cells("x = 1", "y = x * 2", "x = 5", "z = y + x")
-    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
-    assert found == [("NBG201", "c1", ("x",)), ("NBG201", "c3", ("y", "x"))]
+    nb = cells("x = 1", "y = x * 2", "z = y + x")
+    history = (*ran(nb, 0, 1), Execution("x = 5", None, 3), *ran(nb, 2))
+    found = check(nb, history, ["NBG201"])
+    assert found == [("NBG201", "c1", ("x",)), ("NBG201", "c2", ("y", "x"))]
 
 
 def test_stale_through_a_function_called():
-    nb = cells("def area():\n    return width * 2", "a = area()", "width = 3")
+    nb = cells("width = 3", "def area():\n    return width * 2", "a = area()")
     executions = (
-        ran(nb, 0)
-        + (Execution("width = 1", None, 2),)
-        + ran(nb, 1, 2)[0:1]
-        + (Execution("width = 3", "c2", 4),)
+        Execution("width = 1", "c0", 1),
+        *ran(nb, 1, 2),
+        Execution("width = 3", "c0", 4),
     )
-    assert check(nb, executions, ["NBG201"]) == [("NBG201", "c1", ("width",))]
+    assert check(nb, executions, ["NBG201"]) == [("NBG201", "c2", ("width",))]
 
 
 def test_stale_function_redefinition():
-    nb = cells("def f():\n    return 1", "v = f()", "def f():\n    return 2")
-    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == [("NBG201", "c1", ("f",))]
+    nb = cells("def f():\n    return 2", "v = f()")
+    history = (Execution("def f():\n    return 1", "c0", 1), *ran(nb, 1, 0))
+    assert check(nb, history, ["NBG201"]) == [("NBG201", "c1", ("f",))]
+    # the same definition run again is the same function: no change
+    assert check(nb, ran(nb, 0, 1, 0), ["NBG201"]) == []
 
 
 def test_not_stale_when_rerun_or_unrelated():
@@ -95,10 +110,9 @@ def test_aborted_executions_did_nothing():
 
 
 def test_an_error_counts_as_having_run_err_towards_warning():
-    nb = cells("x = 1", "y = x", "x = 2\n1 / 0")
-    assert check(nb, ran(nb, 0, 1, 2, c2="error"), ["NBG201"]) == [
-        ("NBG201", "c1", ("x",))
-    ]
+    nb = cells("x = 2\n1 / 0", "y = x")
+    history = (Execution("x = 1", "c0", 1), *ran(nb, 1, 0, c0="error")[:2])
+    assert check(nb, history, ["NBG201"]) == [("NBG201", "c1", ("x",))]
 
 
 def test_console_changes_count_and_are_named():
@@ -173,41 +187,47 @@ def test_non_idempotent():
 
 
 def test_saved_counts_stand_in_for_history():
-    nb = cells("x = 1", "y = x * 2", "x = 5", counts=[1, 2, 3])
+    nb = cells("x = 5", "y = x * 2", counts=[3, 2])
     assert check(nb, None, ["NBG201"]) == [("NBG201", "c1", ("x",))]
+    in_order = cells("x = 1", "y = x * 2", "x = 5", counts=[1, 2, 3])
+    assert check(in_order, None, ["NBG201", "NBG209"]) == [("NBG209", "c1", ("x",))]
 
 
 def test_suppression_comments():
-    nb = cells(
-        "prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG201]", "prices = [2]"
-    )
-    assert check(nb, ran(nb, 0, 1, 2), ["NBG201"]) == []
-    whole = cells(
-        "prices = [1]", "# nbguard: ignore\ntotal = sum(prices)", "prices = [2]"
-    )
-    assert check(whole, ran(whole, 0, 1, 2), ["NBG201"]) == []
-    other = cells(
-        "prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG101]", "prices = [2]"
-    )
-    assert check(other, ran(other, 0, 1, 2), ["NBG201"]) == [
+    nb = cells("prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG201]")
+    assert check(nb, ran(nb, 0, 1, 0), ["NBG201"]) == []
+    whole = cells("prices = [1]", "# nbguard: ignore\ntotal = sum(prices)")
+    assert check(whole, ran(whole, 0, 1, 0), ["NBG201"]) == []
+    other = cells("prices = [1]", "total = sum(prices)  # nbguard: ignore[NBG101]")
+    assert check(other, ran(other, 0, 1, 0), ["NBG201"]) == [
         ("NBG201", "c1", ("prices",))
     ]
 
 
 def test_non_python_kernels_skip_name_rules():
     nb = (Cell("r", "code", "x <- undefined_thing", 2), Cell("s", "code", "y <- 1", 1))
-    found = Engine().check(Notebook(nb, (), language="r"))
+    history = (Execution("y <- 1", "s", 1), Execution("x <- undefined_thing", "r", 2))
+    found = Engine().check(Notebook(nb, history, language="r"))
     assert [d.code for d in found] == ["NBG205"]
+
+
+def test_run_order_compares_this_kernel_session_only():
+    # after a restart the page still shows [7] and [8]; running cell 0 as [1]
+    # is the right thing to do, not a run-order finding
+    nb = (Cell("a", "code", "x = 1", 1), Cell("b", "code", "y = 2", 8))
+    found = Engine().check(Notebook(nb, (Execution("x = 1", "a", 1),)))
+    assert [(d.code, d.cell_id) for d in found] == [("NBG210", None)]
+    assert "cell 2 shows an output from an earlier kernel session" in found[0].message
 
 
 def test_the_timeline_is_reused_and_extended_per_kernel_epoch():
     engine = Engine()
-    nb = cells("x = 1", "y = x", "x = 2")
-    executions = ran(nb, 0, 1, 2)
+    nb = cells("x = 1", "y = x")
+    executions = ran(nb, 0, 1, 0)
     first = engine.check(Notebook(nb, executions[:2]), history_key=("k", 0))
     assert first == []
     later = engine.check(Notebook(nb, executions), history_key=("k", 0))
-    assert [d.code for d in later] == ["NBG201"]
+    assert [d.code for d in later if d.severity.value != "info"] == ["NBG201"]
     assert engine._timelines[("k", 0)].consumed == list(executions)
 
 
@@ -217,7 +237,7 @@ def test_never_run():
     assert check(cells("a = 1", "b = 2", counts=[1, None]), None, ["NBG207"]) == []
     saved = Engine().check(Notebook(nb), select=["NBG207"])
     live = Engine().check(Notebook(nb, ran(nb, 0, 3)), select=["NBG207"])
-    assert [d.severity.value for d in saved] == ["warning"]
+    assert [d.severity.value for d in saved] == ["info"]
     assert [d.severity.value for d in live] == ["info"]
 
 
@@ -240,17 +260,17 @@ def test_count_gaps_in_saved_notebooks():
 def test_default_argument_captured_at_definition_time():
     # f captured rate when it was defined; rate changed; a caller of f uses the
     # old value through f, so both the definition and the caller are stale
-    nb = cells(
-        "rate = 1", "def f(x, r=rate):\n    return x * r", "y = f(2)", "rate = 2"
-    )
-    found = check(nb, ran(nb, 0, 1, 2, 3), ["NBG201"])
+    nb = cells("rate = 2", "def f(x, r=rate):\n    return x * r", "y = f(2)")
+    history = (Execution("rate = 1", "c0", 1), *ran(nb, 1, 2, 0))
+    found = check(nb, history, ["NBG201"])
     assert found == [("NBG201", "c1", ("rate",)), ("NBG201", "c2", ("f", "rate"))]
 
 
 def test_long_chain_is_transitive_to_the_end():
-    sources = ["v0 = 1"] + [f"v{i} = v{i - 1} + 1" for i in range(1, 60)] + ["v0 = 5"]
+    sources = ["v0 = 1"] + [f"v{i} = v{i - 1} + 1" for i in range(1, 60)]
     nb = cells(*sources)
-    found = check(nb, ran(nb, *range(len(sources))), ["NBG201"])
+    history = (*ran(nb, *range(len(sources))), Execution("v0 = 5", None, 61))
+    found = check(nb, history, ["NBG201"])
     assert [cell for _, cell, _ in found] == [f"c{i}" for i in range(1, 60)]
     assert found[-1][2] == ("v58", "v0")
 
@@ -259,17 +279,12 @@ def test_a_running_record_followed_by_finished_ones_did_run():
     # its tab closed and the reply was lost; the kernel is serial, so it ran
     from jupyterlab_nbguard.engine import ExecutionStatus
 
-    nb = cells("x = 1", "y = x", "x = 2")
+    nb = cells("x = 2", "y = x")
     lost = Execution("x = 1", "c0", 1, ExecutionStatus.RUNNING)
-    executions = (
-        lost,
-        *ran(nb, 1, 2)[0:0],
-        Execution("y = x", "c1", 2),
-        Execution("x = 2", "c2", 3),
-    )
+    executions = (lost, Execution("y = x", "c1", 2), Execution("x = 2", "c0", 3))
     assert check(nb, executions, ["NBG201"]) == [("NBG201", "c1", ("x",))]
     # a trailing running record has done nothing yet
-    pending = (*ran(nb, 0, 1), Execution("x = 2", "c2", None, ExecutionStatus.RUNNING))
+    pending = (*ran(nb, 0, 1), Execution("x = 2", "c0", None, ExecutionStatus.RUNNING))
     assert check(nb, pending, ["NBG201"]) == []
 
 
@@ -277,14 +292,14 @@ def test_the_cached_timeline_is_rebuilt_when_a_provisional_record_changes():
     from jupyterlab_nbguard.engine import ExecutionStatus
 
     engine = Engine()
-    nb = cells("x = 1", "y = x", "x = 2")
-    running = Execution("x = 2", "c2", 3, ExecutionStatus.RUNNING)
+    nb = cells("x = 2", "y = x")
+    running = Execution("x = 2", "c0", 3, ExecutionStatus.RUNNING)
     later = Execution("z = 0", None, 4)
     first = engine.check(
         Notebook(nb, (*ran(nb, 0, 1), running, later)), history_key=("k", 0)
     )
     assert [d.code for d in first if d.code == "NBG201"] == ["NBG201"]
-    aborted = Execution("x = 2", "c2", 3, ExecutionStatus.ABORTED)
+    aborted = Execution("x = 2", "c0", 3, ExecutionStatus.ABORTED)
     second = engine.check(
         Notebook(nb, (*ran(nb, 0, 1), aborted, later)), history_key=("k", 0)
     )

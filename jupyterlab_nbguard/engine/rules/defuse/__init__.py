@@ -7,8 +7,8 @@ from .syntax_error import SyntaxErrorRule
 from .undefined_name import UndefinedNameRule
 from .use_before_def import UseBeforeDefRule
 
-DEFUSE_RULE_CODES: dict[str, type[Rule]] = {
-    "NBG001": SyntaxErrorRule,
-    "NBG101": UseBeforeDefRule,
-    "NBG102": UndefinedNameRule,
-}
+DEFUSE_RULES: tuple[type[Rule], ...] = (
+    SyntaxErrorRule,
+    UseBeforeDefRule,
+    UndefinedNameRule,
+)

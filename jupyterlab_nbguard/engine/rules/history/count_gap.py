@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Needs, Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -59,11 +59,10 @@ class CountGapRule(Rule):
     code = "NBG208"
     name = "count-gap"
     severity = Severity.INFO
+    needs = frozenset({Needs.SAVED})
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report the missing counts of a saved notebook once."""
-        if ctx.notebook.has_kernel:
-            return
         counts = {
             c.execution_count for _p, c, _f in ctx.code_cells if c.execution_count
         }

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
 from ...names import is_preset
-from ..base import Rule
+from ..base import Needs, Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -51,11 +51,10 @@ class DeletedButLiveRule(Rule):
     code = "NBG203"
     name = "deleted-but-live"
     severity = Severity.WARNING
+    needs = frozenset({Needs.PYTHON, Needs.KERNEL, Needs.LIVE_NAMES})
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report reads of orphan names and list the orphans."""
-        if not ctx.notebook.has_kernel:
-            return
         live = ctx.live
         writers = ctx.timeline.live_names()
         orphans = {

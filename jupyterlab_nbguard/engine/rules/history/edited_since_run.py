@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Needs, Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -35,11 +35,10 @@ class EditedSinceRunRule(Rule):
     code = "NBG202"
     name = "edited-since-run"
     severity = Severity.WARNING
+    needs = frozenset({Needs.KERNEL})
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report cells whose source changed after their latest execution."""
-        if not ctx.notebook.has_kernel:
-            return
         for _position, cell, _facts, step in ctx.last_runs():
             if cell.source.rstrip() != step.execution.code.rstrip():
                 count = step.execution.execution_count

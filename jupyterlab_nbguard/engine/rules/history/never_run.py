@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
-from ..base import Rule
+from ..base import Needs, Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -17,9 +17,10 @@ class NeverRunRule(Rule):
 
     ## What it does
     Reports non-empty code cells that have no execution (no count saved, and
-    none in the kernel's history) while a code cell further down ran. In a saved
-    notebook this is a warning; with a live kernel, where skipping a cell while
-    exploring is often deliberate, it is information.
+    none in the kernel's history) while a code cell further down ran. It is
+    information: skipping a cell while exploring is often deliberate, and
+    whether running it would change what is shown below is for the rules about
+    names to say (``use-before-def``, ``undefined-name``).
 
     ## Why is this bad?
     The outputs below were produced without this cell. Either it is not needed,
@@ -34,24 +35,22 @@ class NeverRunRule(Rule):
 
     code = "NBG207"
     name = "never-run"
-    severity = Severity.WARNING
+    severity = Severity.INFO
+    needs = frozenset()
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report unexecuted code cells above executed ones."""
         last_run = ctx.timeline.last_run
-        live = ctx.notebook.has_kernel
         later: tuple[str, int | None] | None = None
         for _position, cell, _facts in reversed(ctx.code_cells):
             ran = cell.execution_count is not None or cell.id in last_run
             if ran:
                 later = (cell.id, cell.execution_count)
             elif later is not None and cell.source.strip():
-                diagnostic = self.diagnostic(
+                yield self.diagnostic(
                     cell.id,
                     "This cell never ran, but cells below it did: their outputs "
                     "were made without it. Run the notebook from the top, or delete "
                     "this cell.",
                     related=[Related(later[0], later[1], "ran without the cell above")],
                 )
-                # While exploring with a kernel, skipping a cell is often deliberate.
-                yield diagnostic.with_severity(Severity.INFO) if live else diagnostic

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
+from ...paths import root_of
 from ..base import Rule
 
 if TYPE_CHECKING:
@@ -44,29 +45,27 @@ class OutOfOrderRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report reads whose value came from a cell lower on the page."""
         steps = ctx.timeline.steps
-        for position, cell, facts, step in ctx.last_runs():
-            for name, writer in step.reads.items():
-                if writer is None:
-                    continue
-                source = steps[writer].execution
-                below = ctx.positions.get(source.cell_id or "", -1)
-                if below <= position:
-                    continue
-                use = facts.first_use(name)
-                label = ctx.cell_label(source.cell_id, source.execution_count)
-                yield self.diagnostic(
-                    cell.id,
-                    f"'{name}' came from {label}, which is below this cell: run top "
-                    f"to bottom, this cell would not see that value. Move the "
-                    f"definition above this cell.",
-                    use.range if use else None,
-                    [name],
-                    [
-                        Related(
-                            source.cell_id,
-                            source.execution_count,
-                            f"'{name}' produced here",
-                        )
-                    ],
-                )
-                break
+        for _position, cell, facts, step in ctx.last_runs():
+            found = ctx.staleness.upward(step.index)
+            if found is None:
+                continue
+            key, writer = found
+            name = ctx.shown(step, key)
+            source = steps[writer].execution
+            use = facts.first_use(step.aliases.get(key, key))
+            label = ctx.cell_label(source.cell_id, source.execution_count)
+            yield self.diagnostic(
+                cell.id,
+                f"'{name}' came from {label}, which is below this cell: run top "
+                f"to bottom, this cell would not see that value. Move the "
+                f"definition above this cell.",
+                use.range if use else None,
+                [root_of(name)],
+                [
+                    Related(
+                        source.cell_id,
+                        source.execution_count,
+                        f"'{name}' produced here",
+                    )
+                ],
+            )

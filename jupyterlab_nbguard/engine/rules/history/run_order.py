@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
-from ..base import Rule
+from ..base import Needs, Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -18,8 +18,9 @@ class RunOrderRule(Rule):
     ## What it does
     Walks the code cells top to bottom and reports each one whose execution
     count is lower than the highest count above it, whether or not data flowed
-    between them. The count is the one shown in the notebook (or, in a live
-    kernel, the latest execution's).
+    between them. With a live kernel the counts are those of the current kernel
+    session (cells not run since the last restart are left out); in a saved
+    notebook, the counts shown.
 
     ## Why is this bad?
     The page order is not the order the cells ran in. Readers assume it is,
@@ -35,16 +36,22 @@ class RunOrderRule(Rule):
     code = "NBG205"
     name = "run-order"
     severity = Severity.INFO
+    needs = frozenset()
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report counts that go down the page in the wrong direction."""
         last_run = ctx.timeline.last_run
         steps = ctx.timeline.steps
+        live = ctx.notebook.has_kernel
         highest: tuple[int, str] | None = None
         for _position, cell, _facts in ctx.code_cells:
-            count = cell.execution_count
-            if count is None and cell.id in last_run:
-                count = steps[last_run[cell.id]].execution.execution_count
+            if live:
+                # Only this kernel session's runs: counts shown from an earlier
+                # session are not an order (NBG210 says so once).
+                ran = last_run.get(cell.id)
+                count = None if ran is None else steps[ran].execution.execution_count
+            else:
+                count = cell.execution_count
             if count is None:
                 continue
             if highest is not None and count < highest[0]:

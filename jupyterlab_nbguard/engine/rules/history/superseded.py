@@ -1,0 +1,53 @@
+"""NBG209 superseded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ...diagnostic import Diagnostic, Severity
+from ..base import Rule
+from .stale_cell import stale_diagnostic
+
+if TYPE_CHECKING:
+    from ...context import RuleContext
+
+
+class SupersededRule(Rule):
+    """A cell shows a value that a cell below it changed later (quiet by design).
+
+    ## What it does
+    Reports cells whose outputs are out of date only because a cell **below**
+    them ran **later** and changed what they read: ``df.head()`` shown before
+    ``df['b'] = ...`` further down, a model shown before it was fitted. Page
+    order and time agree, so Restart & Run All would show the very same thing.
+
+    ## Why is this bad?
+    It is not: this is information. What the cell shows is a snapshot of an
+    earlier state, which is often what the author meant. It is listed so that
+    you know the live value differs from the one shown.
+
+    ## Example
+    ```python
+    # cell 1, run as [1]
+    df = load()
+    # cell 2, run as [2]
+    df.head()
+    # cell 3, run as [3]
+    df["b"] = df["a"] * 2  # cell 2 is superseded
+    ```
+
+    ## How to fix it
+    Nothing to fix. Re-run the cell if you want it to show the current value.
+    """
+
+    code = "NBG209"
+    name = "superseded"
+    severity = Severity.INFO
+
+    def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Report cells whose inputs changed later, below, in page order."""
+        for _position, cell, facts, step in ctx.last_runs():
+            found = ctx.staleness.step(step.index)
+            if found is not None and found.agrees:
+                yield stale_diagnostic(self, ctx, cell, facts, step, found)
