@@ -67,6 +67,18 @@ WORKER_PIECES = (
 )
 
 
+#: The worker's hand-off of its result back to the event loop.
+HANDOFF = Piece(
+    "call_soon_threadsafe", "asyncio/base_events.py", "call_soon_threadsafe"
+)
+
+
+def cumulative_ms(stats: pstats.Stats | None, piece: Piece) -> float:
+    """Cumulative ms of ``piece`` over the whole profile (0 when absent)."""
+    ct = _cumulative(stats, piece) if stats is not None else None
+    return (ct or 0.0) * 1000
+
+
 def _per_check(ct: float, checks: int) -> float:
     return ct * 1000 / max(1, checks)
 
