@@ -15,7 +15,7 @@ from typing import Any
 
 from .html import visible_text
 from .model import Options, Output
-from .text import normalise
+from .text import normalise, sanitize
 
 _STREAMS = ("stdout", "stderr")
 _WIDGET = "application/vnd.jupyter.widget-view+json"
@@ -44,8 +44,8 @@ def _json_text(value: Any, options: Options) -> str:
         value = {k: v for k, v in value.items() if k not in _WIDGET_IDS}
     try:
         text = json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
     return normalise(text, options.sanitizers)
 
 
@@ -59,9 +59,7 @@ def _mime_block(mime: str, value: Any, options: Options) -> list[str]:
     text = joined(value)
     if mime == "text/html":
         # The user's patterns see the markup, as nbval's do; ours see the text.
-        for rule in options.sanitizers:
-            text = rule.apply(text)
-        text = normalise(visible_text(text))
+        text = normalise(visible_text(sanitize(text, options.sanitizers)))
     else:
         text = normalise(text, options.sanitizers)
     return [f"[{mime}]", text]

@@ -134,9 +134,14 @@ def apply_control_characters(text: str) -> str:
 
 
 def sanitize(text: str, sanitizers: Iterable[Sanitizer]) -> str:
-    """Apply the user's regex → replacement rules in order."""
+    """Apply the user's regex → replacement rules in order.
+
+    The result is cut at twice the input plus 64 KiB: a rule whose replacement
+    is longer than what it matches must not make one output grow without bound.
+    """
+    limit = 2 * len(text) + 65_536
     for rule in sanitizers:
-        text = rule.apply(text)
+        text = rule.apply(text)[:limit]
     return text
 
 
