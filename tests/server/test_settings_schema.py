@@ -82,5 +82,6 @@ def test_show_info_default_is_one_of_its_values() -> None:
     # Given the showInfo setting
     prop = load_schema()["properties"]["showInfo"]
     # Then its default is one of the three places info can go
-    assert prop["enum"] == ["underlines", "panel", "off"]
-    assert prop["default"] in prop["enum"]
+    values = [choice["const"] for choice in prop["oneOf"]]
+    assert values == ["underlines", "panel", "off"]
+    assert prop["default"] in values
