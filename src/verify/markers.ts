@@ -20,7 +20,7 @@ const SKIP_TAGS = ['nbguard:skip', 'nbval-skip'];
 /**
  * nbval's comment markers, which take precedence over tags.
  */
-const COMMENT = /^\s*#\s*NBVAL_([A-Z_]+)\s*$/;
+const COMMENT = /^\s*#+\s*NBVAL_([A-Z_]+)\s*$/;
 
 /**
  * The nbval comment markers of a cell source, in order.
