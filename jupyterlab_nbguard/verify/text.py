@@ -27,6 +27,14 @@ _UNIT = r"(?:ns|µs|μs|us|ms|s|sec|secs|seconds|min|mins|minutes|h|hours)"
 #: ``(name, pattern, replacement)``, applied in this order.
 BUILTIN_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (
+        "%timeit warning",  # printed only on some runs, so dropped with its line
+        re.compile(
+            r"^The slowest run took [\d.]+ times longer than the fastest\..*(?:\n|$)",
+            re.MULTILINE,
+        ),
+        "",
+    ),
+    (
         "%timeit",
         re.compile(
             r"^.*\bper loop \(mean ± std\. dev\. of .*\)$"
