@@ -150,12 +150,7 @@ describe('verify snapshot', () => {
       'fails',
       'never'
     ]);
-    expect(snapshot.cells.map(c => c.execution_count)).toEqual([
-      3,
-      7,
-      2,
-      null
-    ]);
+    expect(snapshot.cells.map(c => c.execution_count)).toEqual([3, 7, 2, null]);
   });
 
   it('restores byte-identical outputs and execution counts after a run', () => {
