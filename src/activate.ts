@@ -3,10 +3,13 @@ import {
   ILayoutRestorer,
   JupyterFrontEnd
 } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import {
+  ISchemaValidator,
+  ISettingRegistry
+} from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import {
   ITranslator,
@@ -53,19 +56,59 @@ export function activateNbGuard(
   });
   void service.handshake();
   if (settingRegistry) {
-    settingRegistry
-      .load(PLUGIN_ID)
-      .then(settings => {
-        const apply = () =>
-          service.configure(parseSettings(settings.composite));
-        settings.changed.connect(apply);
-        apply();
-      })
-      .catch(reason => {
-        console.error('nbguard: failed to load the settings.', reason);
-      });
+    void watchSettings(settingRegistry, service, bundle(translator));
   }
   return service;
+}
+
+/**
+ * Apply nbguard's settings now and whenever they change.
+ *
+ * The registry refuses settings that do not match `schema/plugin.json` (e.g.
+ * an unknown rule in Select, written by hand in an older version). Checking
+ * then goes on with the default settings, and the user is told why and where
+ * to fix it, not only the console.
+ *
+ * @param registry The setting registry.
+ * @param service The nbguard service to configure.
+ * @param trans The translation bundle.
+ * @returns Resolves once the settings are applied or the failure reported.
+ */
+export async function watchSettings(
+  registry: Pick<ISettingRegistry, 'load'>,
+  service: Pick<NbGuardService, 'configure'>,
+  trans: TranslationBundle
+): Promise<void> {
+  try {
+    const settings = await registry.load(PLUGIN_ID);
+    const apply = () => service.configure(parseSettings(settings.composite));
+    settings.changed.connect(apply);
+    apply();
+  } catch (reason) {
+    console.error('nbguard: failed to load the settings.', reason);
+    Notification.error(
+      trans.__(
+        'nbguard ignores your settings because they are invalid (%1). It checks notebooks with the default settings until you correct them in Settings → nbguard.',
+        describeSettingsError(reason)
+      ),
+      { autoClose: false }
+    );
+  }
+}
+
+/**
+ * Say what is wrong with settings the registry refused: its validation errors
+ * (`/select/0 must match a schema in anyOf`), or the reason itself.
+ */
+function describeSettingsError(reason: unknown): string {
+  if (Array.isArray(reason)) {
+    return reason
+      .map((error: Partial<ISchemaValidator.IError>) =>
+        [error.instancePath, error.message].filter(Boolean).join(' ')
+      )
+      .join('; ');
+  }
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 /**

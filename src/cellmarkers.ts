@@ -4,7 +4,12 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 
 import type { Diagnostic, Severity } from './api';
-import { formatFinding, worstSeverity } from './findings';
+import {
+  formatFinding,
+  isQuiet,
+  markedFindings,
+  worstSeverity
+} from './findings';
 import type { INbGuard } from './tokens';
 
 /**
@@ -25,7 +30,13 @@ const SEVERITY_CLASSES: Readonly<Record<Severity, string>> = {
 
 /**
  * Put (or remove) the marker of a cell: a severity class on the cell node and
- * a badge with the number of findings, whose title lists them.
+ * a badge with the number of problems (errors and warnings), whose title lists
+ * them. Info findings never mark a cell: a cell whose only findings are info
+ * gets no marker; otherwise the title only mentions how many there are.
+ *
+ * The badge sits in the cell's prompt area, right of JupyterLab's collapser
+ * bar (see `.jp-nbguard-CellMarker` in base.css), so it never hides the
+ * collapser's active or edited colour.
  *
  * @param cell The cell widget.
  * @param diagnostics The findings about this cell (empty: remove the marker).
@@ -37,7 +48,9 @@ export function applyCellMarker(
   trans: TranslationBundle
 ): void {
   const node = cell.node;
-  const worst = worstSeverity(diagnostics);
+  const problems = markedFindings(diagnostics);
+  const quiet = diagnostics.filter(isQuiet).length;
+  const worst = worstSeverity(problems);
   for (const [severity, className] of Object.entries(SEVERITY_CLASSES)) {
     node.classList.toggle(className, severity === worst);
   }
@@ -54,10 +67,19 @@ export function applyCellMarker(
     node.appendChild(badge);
   }
   badge.dataset.severity = worst;
-  badge.textContent = String(diagnostics.length);
-  const lines = diagnostics.map(d => `• ${formatFinding(d)}`);
+  badge.textContent = String(problems.length);
+  const lines = problems.map(d => `• ${formatFinding(d)}`);
+  if (quiet > 0) {
+    lines.push(
+      trans._n(
+        'and %1 info finding in the nbguard panel',
+        'and %1 info findings in the nbguard panel',
+        quiet
+      )
+    );
+  }
   const title = [
-    trans._n('nbguard: %1 finding', 'nbguard: %1 findings', diagnostics.length),
+    trans._n('nbguard: %1 problem', 'nbguard: %1 problems', problems.length),
     ...lines
   ].join('\n');
   badge.title = title;

@@ -3,7 +3,7 @@ import { ICommandPalette } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { nextFinding, placeFindings } from './findings';
+import { listedFindings, nextFinding, placeFindings } from './findings';
 import { shieldIcon } from './icons';
 import { cellRefs, revealFinding } from './navigation';
 import { PANEL_ID, type INbGuard } from './tokens';
@@ -94,7 +94,10 @@ export function registerCommands(
         return;
       }
       const notebook = panel.content;
-      const placed = placeFindings(findings.diagnostics, cellRefs(notebook));
+      const placed = placeFindings(
+        listedFindings(findings.diagnostics, guard.settings.showInfo),
+        cellRefs(notebook)
+      );
       const active = notebook.activeCell;
       const cursor =
         active && active.editor && notebook.mode === 'edit'

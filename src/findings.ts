@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import type { Diagnostic, Severity } from './api';
 import { comparePositions, IPosition } from './editor/positions';
+import type { INbGuardSettings, ShowInfo } from './settings';
 
 /**
  * A cell as far as ordering findings goes.
@@ -129,20 +130,81 @@ export function countBySeverity(
 
 /**
  * Say how many findings of each severity there are, with correct plurals.
+ * Info is said apart: it is not a problem, only something to know.
  *
  * @param counts Counts by severity, from `countBySeverity`.
  * @param trans The translation bundle.
- * @returns For example "1 error, 2 warnings, 0 info".
+ * @param withInfo Whether to say the info count (false when info is hidden).
+ * @returns For example "1 error, 2 warnings; 3 info".
  */
 export function describeCounts(
   counts: Record<Severity, number>,
-  trans: TranslationBundle
+  trans: TranslationBundle,
+  withInfo = true
 ): string {
-  return [
+  const problems = [
     trans._n('%1 error', '%1 errors', counts.error),
-    trans._n('%1 warning', '%1 warnings', counts.warning),
-    trans.__('%1 info', counts.info)
+    trans._n('%1 warning', '%1 warnings', counts.warning)
   ].join(', ');
+  return withInfo
+    ? trans.__('%1; %2', problems, trans.__('%1 info', counts.info))
+    : problems;
+}
+
+/**
+ * Whether a finding is quiet: severity `info` says something worth knowing
+ * that does not make the notebook differ from Restart & Run All. Quiet
+ * findings never mark a cell and never count as problems.
+ *
+ * @param diagnostic The finding.
+ */
+export function isQuiet(diagnostic: Diagnostic): boolean {
+  return diagnostic.severity === 'info';
+}
+
+/**
+ * The findings a surface lists (panel, status bar, next-finding): all of them,
+ * or all but info when `showInfo` is `off`.
+ *
+ * @param diagnostics The findings.
+ * @param showInfo The `showInfo` setting.
+ */
+export function listedFindings(
+  diagnostics: ReadonlyArray<Diagnostic>,
+  showInfo: ShowInfo
+): ReadonlyArray<Diagnostic> {
+  return showInfo === 'off'
+    ? diagnostics.filter(d => !isQuiet(d))
+    : diagnostics;
+}
+
+/**
+ * The findings the editor underlines, after the settings.
+ *
+ * @param diagnostics The findings about one cell.
+ * @param settings `enabled`, `showUnderlines` and `showInfo`.
+ */
+export function underlinedFindings(
+  diagnostics: ReadonlyArray<Diagnostic>,
+  settings: Pick<INbGuardSettings, 'enabled' | 'showUnderlines' | 'showInfo'>
+): ReadonlyArray<Diagnostic> {
+  if (!settings.enabled || !settings.showUnderlines) {
+    return [];
+  }
+  return settings.showInfo === 'underlines'
+    ? diagnostics
+    : diagnostics.filter(d => !isQuiet(d));
+}
+
+/**
+ * The findings the cell marker shows: problems only, never info.
+ *
+ * @param diagnostics The findings about one cell.
+ */
+export function markedFindings(
+  diagnostics: ReadonlyArray<Diagnostic>
+): ReadonlyArray<Diagnostic> {
+  return diagnostics.filter(d => !isQuiet(d));
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   activateStatus
 } from './activate';
 import { EXTENSION_ID, INbGuard, PLUGIN_ID } from './tokens';
+import { verifyPlugin } from './verify';
 
 /**
  * The core plugin: REST client, per-notebook checkers and settings.
@@ -93,4 +94,12 @@ const commands: JupyterFrontEndPlugin<void> = {
   activate: activateCommands
 };
 
-export default [plugin, editor, cellMarkers, panel, status, commands];
+export default [
+  plugin,
+  editor,
+  cellMarkers,
+  panel,
+  status,
+  commands,
+  verifyPlugin
+];

@@ -6,7 +6,11 @@ import {
   NotebookActions,
   NotebookPanel
 } from '@jupyterlab/notebook';
-import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { Kernel, KernelMessage, ServerConnection } from '@jupyterlab/services';
+import {
+  nullTranslator,
+  type TranslationBundle
+} from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
@@ -19,7 +23,7 @@ import type {
 } from './api';
 import { CheckScheduler } from './scheduler';
 import type { INbGuardSettings } from './settings';
-import type { CheckStatus, INotebookFindings } from './tokens';
+import type { CheckStatus, ICheckInfo, INotebookFindings } from './tokens';
 
 /**
  * Delay between the end of an execution and the check that follows, in ms.
@@ -60,6 +64,40 @@ export function buildCheckRequest(
 }
 
 /**
+ * Say why a check failed, in the words the user should read: the server's own
+ * message for an error answer (a 400 names the bad field, e.g. an unknown rule
+ * in the Select setting), else what happened to the request.
+ *
+ * @param reason What the request rejected with.
+ * @param trans The translation bundle.
+ * @returns One line.
+ */
+export function failureReason(
+  reason: unknown,
+  trans: TranslationBundle
+): string {
+  if (reason instanceof ServerConnection.ResponseError) {
+    const status = reason.response.status;
+    const message = reason.message.trim();
+    return message && !message.startsWith('Invalid response:')
+      ? trans.__('The server refused the check (%1): %2', status, message)
+      : trans.__('The server refused the check (%1).', status);
+  }
+  if (reason instanceof DOMException && reason.name === 'AbortError') {
+    return trans.__(
+      'The server did not answer within %1 s.',
+      CHECK_TIMEOUT_MS / 1000
+    );
+  }
+  if (reason instanceof ServerConnection.NetworkError) {
+    return trans.__('The Jupyter server cannot be reached.');
+  }
+  return reason instanceof Error && reason.message
+    ? reason.message
+    : String(reason);
+}
+
+/**
  * Convert a cell model to the contract's `Cell`.
  */
 function toCheckCell(cell: ICellModel): CheckCell {
@@ -93,6 +131,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     this._client = options.client;
     this._getSettings = options.settings;
     this._serverReady = options.serverReady;
+    this._trans = options.trans ?? nullTranslator.load('jupyterlab_nbguard');
     this._scheduler = new CheckScheduler(
       () => this._check(),
       reason => this._reportError(reason)
@@ -135,6 +174,21 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   }
 
   /**
+   * Why the latest check failed, null once a check succeeds (it stays while
+   * the next check is in flight, so the reason does not flicker away).
+   */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /**
+   * What the latest answered check looked at.
+   */
+  get lastCheck(): ICheckInfo | null {
+    return this._lastCheck;
+  }
+
+  /**
    * Emitted when the findings or the status change.
    */
   get changed(): ISignal<this, void> {
@@ -155,6 +209,15 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
    */
   forCell(cellId: string): ReadonlyArray<Diagnostic> {
     return this._byCell.get(cellId) ?? [];
+  }
+
+  /**
+   * The source of a cell as the latest answered check saw it.
+   *
+   * @param cellId The nbformat cell id.
+   */
+  checkedSource(cellId: string): string | null {
+    return this._checkedSources.get(cellId) ?? null;
   }
 
   /**
@@ -183,6 +246,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     if (!settings.enabled) {
       this._scheduler.cancel();
       this._abort?.abort();
+      this._error = null;
       this._setFindings([], null, 'disabled');
       return;
     }
@@ -234,13 +298,25 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
         return;
       }
       this._errorReported = false;
+      this._error = null;
+      this._checkedSources = new Map(body.cells.map(c => [c.id, c.source]));
+      this._lastCheck = {
+        time: new Date(),
+        cells: body.cells.length,
+        withKernel: response.kernel !== null
+      };
       this._setFindings(response.diagnostics, response.kernel, 'idle');
     } catch (reason) {
       if (this._isDisposed || !this._getSettings().enabled) {
         return;
       }
       this._reportError(reason);
-      this._setStatus('error');
+      const error = failureReason(reason, this._trans);
+      if (this._status !== 'error' || this._error !== error) {
+        this._error = error;
+        this._status = 'error';
+        this._changed.emit();
+      }
     } finally {
       clearTimeout(timeout);
       if (this._abort === abort) {
@@ -352,6 +428,10 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   }
 
   private readonly _client: NbGuardClient;
+  private readonly _trans: TranslationBundle;
+  private _error: string | null = null;
+  private _lastCheck: ICheckInfo | null = null;
+  private _checkedSources = new Map<string, string>();
   private readonly _getSettings: () => INbGuardSettings;
   private readonly _serverReady: Promise<boolean>;
   private readonly _scheduler: CheckScheduler;
@@ -391,5 +471,9 @@ export namespace NotebookChecker {
      * Resolves to whether the server extension is usable; checks wait for it.
      */
     serverReady: Promise<boolean>;
+    /**
+     * The translation bundle for the reasons a check failed.
+     */
+    trans?: TranslationBundle;
   }
 }

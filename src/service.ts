@@ -105,16 +105,18 @@ export class NbGuardService implements INbGuard, IDisposable {
   diagnosticsForEditorModel(
     model: CodeEditor.IModel
   ): ReadonlyArray<Diagnostic> {
-    const shared: unknown = model.sharedModel;
-    if (!isSharedCell(shared) || shared.notebook === null) {
-      return [];
-    }
-    for (const [panel, checker] of this._checkers) {
-      if (panel.content.model?.sharedModel === shared.notebook) {
-        return checker.forCell(shared.getId());
-      }
-    }
-    return [];
+    const found = this._checkerOf(model);
+    return found ? found.checker.forCell(found.cellId) : [];
+  }
+
+  /**
+   * The source the findings about this editor's cell were computed for.
+   *
+   * @param model A cell editor's model.
+   */
+  checkedSourceForEditorModel(model: CodeEditor.IModel): string | null {
+    const found = this._checkerOf(model);
+    return found ? found.checker.checkedSource(found.cellId) : null;
   }
 
   /**
@@ -196,6 +198,24 @@ export class NbGuardService implements INbGuard, IDisposable {
     }
   }
 
+  /**
+   * The checker of the notebook a cell editor's model belongs to.
+   */
+  private _checkerOf(
+    model: CodeEditor.IModel
+  ): { checker: NotebookChecker; cellId: string } | null {
+    const shared: unknown = model.sharedModel;
+    if (!isSharedCell(shared) || shared.notebook === null) {
+      return null;
+    }
+    for (const [panel, checker] of this._checkers) {
+      if (panel.content.model?.sharedModel === shared.notebook) {
+        return { checker, cellId: shared.getId() };
+      }
+    }
+    return null;
+  }
+
   private _track(panel: NotebookPanel): void {
     if (this._isDisposed || this._checkers.has(panel)) {
       return;
@@ -204,7 +224,8 @@ export class NbGuardService implements INbGuard, IDisposable {
       panel,
       client: this._client,
       settings: () => this._settings,
-      serverReady: this._serverReady
+      serverReady: this._serverReady,
+      trans: this._trans
     });
     this._checkers.set(panel, checker);
     checker.changed.connect(() => this._changed.emit({ panel }), this);

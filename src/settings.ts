@@ -1,6 +1,27 @@
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 /**
+ * Where findings of severity `info` are shown.
+ *
+ * - `underlines`: in the panel, counted apart in the status bar, and with a
+ *   faint dotted underline in the editor;
+ * - `panel`: in the panel and counted apart in the status bar only;
+ * - `off`: nowhere.
+ *
+ * Never on the cell marker: info is not a reproducibility problem.
+ */
+export type ShowInfo = 'underlines' | 'panel' | 'off';
+
+/**
+ * The values `showInfo` accepts.
+ */
+export const SHOW_INFO_VALUES: ReadonlyArray<ShowInfo> = [
+  'underlines',
+  'panel',
+  'off'
+];
+
+/**
  * The user settings of nbguard (`schema/plugin.json`).
  */
 export interface INbGuardSettings {
@@ -21,6 +42,10 @@ export interface INbGuardSettings {
    */
   readonly showCellMarkers: boolean;
   /**
+   * Where findings of severity `info` are shown.
+   */
+  readonly showInfo: ShowInfo;
+  /**
    * Codes, code prefixes or rule names to report (empty: the server default).
    */
   readonly select: ReadonlyArray<string>;
@@ -39,6 +64,7 @@ export const DEFAULT_SETTINGS: INbGuardSettings = Object.freeze({
   debounceMs: 500,
   showUnderlines: true,
   showCellMarkers: true,
+  showInfo: 'panel',
   select: Object.freeze([]) as ReadonlyArray<string>,
   ignore: Object.freeze([]) as ReadonlyArray<string>
 });
@@ -68,6 +94,7 @@ export function parseSettings(
       .filter(item => item.length > 0);
   };
   const debounce = composite.debounceMs;
+  const showInfo = SHOW_INFO_VALUES.find(v => v === composite.showInfo);
   return {
     enabled: bool('enabled', DEFAULT_SETTINGS.enabled),
     debounceMs:
@@ -76,6 +103,7 @@ export function parseSettings(
         : DEFAULT_SETTINGS.debounceMs,
     showUnderlines: bool('showUnderlines', DEFAULT_SETTINGS.showUnderlines),
     showCellMarkers: bool('showCellMarkers', DEFAULT_SETTINGS.showCellMarkers),
+    showInfo: showInfo ?? DEFAULT_SETTINGS.showInfo,
     select: strings('select'),
     ignore: strings('ignore')
   };

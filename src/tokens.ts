@@ -32,6 +32,25 @@ export const TRANSLATION_DOMAIN = 'jupyterlab_nbguard';
 export type CheckStatus = 'idle' | 'checking' | 'error' | 'disabled';
 
 /**
+ * What the latest answered check looked at.
+ */
+export interface ICheckInfo {
+  /**
+   * When the answer arrived.
+   */
+  readonly time: Date;
+  /**
+   * How many cells were sent.
+   */
+  readonly cells: number;
+  /**
+   * Whether the check compared the cells with a kernel's history (false: the
+   * saved execution counts stood in for it).
+   */
+  readonly withKernel: boolean;
+}
+
+/**
  * The nbguard findings of one open notebook, kept up to date by the checker.
  */
 export interface INotebookFindings {
@@ -52,6 +71,15 @@ export interface INotebookFindings {
    */
   readonly status: CheckStatus;
   /**
+   * Why the latest check failed (the server's message when it sent one),
+   * null once a check succeeds or checking is disabled.
+   */
+  readonly error: string | null;
+  /**
+   * What the latest answered check looked at, null before the first answer.
+   */
+  readonly lastCheck: ICheckInfo | null;
+  /**
    * Emitted whenever `diagnostics` or `status` change.
    */
   readonly changed: ISignal<INotebookFindings, void>;
@@ -61,6 +89,14 @@ export interface INotebookFindings {
    * @param cellId The nbformat cell id.
    */
   forCell(cellId: string): ReadonlyArray<Diagnostic>;
+  /**
+   * The source of a cell as the latest answered check saw it: the findings'
+   * ranges are positions in that text.
+   *
+   * @param cellId The nbformat cell id.
+   * @returns The source, null if that check did not include the cell.
+   */
+  checkedSource(cellId: string): string | null;
   /**
    * Check the notebook now (or right after the check in flight).
    *
@@ -100,6 +136,13 @@ export interface INbGuard {
   diagnosticsForEditorModel(
     model: CodeEditor.IModel
   ): ReadonlyArray<Diagnostic>;
+  /**
+   * The source the findings of `diagnosticsForEditorModel` were computed for.
+   *
+   * @param model A cell editor's model (a notebook cell model).
+   * @returns The source, null if unknown.
+   */
+  checkedSourceForEditorModel(model: CodeEditor.IModel): string | null;
 }
 
 /**

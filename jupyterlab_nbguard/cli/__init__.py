@@ -19,6 +19,7 @@ from ..engine.registry import UnknownSelectorError, resolve_rules
 from .config import SEVERITIES, ConfigError, find_config
 from .files import NotebookFileError, discover, load
 from .formats import FileResult, render_github, render_json, render_sarif, render_text
+from .verify import add_verify_parser, run_verify
 
 #: Below this many files, starting worker processes costs more than it saves.
 _PARALLEL_FROM = 8
@@ -99,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="worker processes for many files (default: one per core)",
     )
+    add_verify_parser(commands)
     return parser
 
 
@@ -110,6 +112,8 @@ def _fails(results: Sequence[FileResult], fail_on: str) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "verify":
+        return run_verify(args)
     try:
         config = find_config(Path.cwd())
         select = _split(args.select) or config.select

@@ -82,6 +82,21 @@ class LiveName:
 
 
 @dataclass(frozen=True)
+class VerifiedCell:
+    """A code cell's result in the kernel's latest restart-and-verify.
+
+    ``status`` is the verify contract's (``same``, ``changed``, ``error``,
+    ``not-run``, ``skipped``); ``source_at_verify`` is the code that ran then, so
+    a finding can end when the cell is edited.
+    """
+
+    cell_id: str
+    status: str
+    source_at_verify: str
+    consequence_of: str | None = None
+
+
+@dataclass(frozen=True)
 class Notebook:
     """Everything one check looks at.
 
@@ -96,6 +111,8 @@ class Notebook:
     live_names: tuple[LiveName, ...] | None = None
     language: str = "python"
     deleted_cell_ids: frozenset[str] = field(default_factory=frozenset)
+    #: The latest restart-and-verify of the attached kernel, if any (NBG301).
+    verify: tuple[VerifiedCell, ...] | None = None
 
     @property
     def has_kernel(self) -> bool:

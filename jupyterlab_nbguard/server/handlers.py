@@ -27,6 +27,7 @@ from .requests import (
     parse_body,
     parse_cells,
 )
+from .verify_store import VerifyStore
 
 API_VERSION = 1
 AUTH_RESOURCE = "kernels"
@@ -70,6 +71,7 @@ class NbGuardHandler(APIHandler):
         pool: Executor,
         max_body_bytes: int,
         namespaces: NamespaceCache,
+        verify_store: VerifyStore,
     ) -> None:
         """Receive collaborators from the route table (no globals, no lookups)."""
         self.store = store
@@ -77,6 +79,7 @@ class NbGuardHandler(APIHandler):
         self.pool = pool
         self.max_body_bytes = max_body_bytes
         self.namespaces = namespaces
+        self.verify_store = verify_store
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Write JSON ``{"message", "reason"}``, rendering ``http_error`` messages."""
@@ -178,6 +181,7 @@ class CheckHandler(NbGuardHandler):
                 executions=snapshot.executions,
                 language=self.kernel_language(kernel_id),
                 deleted_cell_ids=snapshot.deleted_cell_ids,
+                verify=self.verify_store.get(kernel_id, snapshot.epoch),
             )
             key = (kernel_id, snapshot.epoch)
             kernel = {
@@ -287,12 +291,15 @@ def route_table(
     namespaces: NamespaceCache,
 ) -> list[tuple[str, type[NbGuardHandler], dict[str, Any]]]:
     """The extension's routes, relative to the server's base URL."""
+    from .verify_handlers import verify_routes  # it subclasses NbGuardHandler
+
     kwargs = {
         "store": store,
         "engine": engine,
         "pool": pool,
         "max_body_bytes": max_body_bytes,
         "namespaces": namespaces,
+        "verify_store": VerifyStore(),
     }
     kernel = r"(?P<kernel_id>[^/]+)"
     return [
@@ -302,4 +309,5 @@ def route_table(
         (r"/jupyterlab-nbguard/check", CheckHandler, kwargs),
         (rf"/jupyterlab-nbguard/kernels/{kernel}/history", HistoryHandler, kwargs),
         (rf"/jupyterlab-nbguard/kernels/{kernel}/namespace", NamespaceHandler, kwargs),
+        *verify_routes(kwargs),
     ]

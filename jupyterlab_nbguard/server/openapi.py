@@ -118,6 +118,22 @@ def openapi_document(version: str) -> dict[str, Any]:
                 },
             },
         },
+        "/jupyterlab-nbguard/verify/compare": {
+            "post": {
+                "operationId": "verifyCompare",
+                "summary": "Compare outputs before and after a restart-and-run",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": _ref("VerifyCompareRequest")}
+                    },
+                },
+                "responses": {
+                    "200": _json("VerifyCompareResponse", "The comparison"),
+                    **_errors(400, 403, 404, 413),
+                },
+            }
+        },
         "/jupyterlab-nbguard/openapi.json": {
             "get": {
                 "operationId": "openapi",

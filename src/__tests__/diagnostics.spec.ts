@@ -10,6 +10,7 @@ import type { Diagnostic } from '../api';
 import {
   DIAGNOSTIC_SOURCE,
   nbguardDiagnostics,
+  QUIET_CLASS,
   toEditorDiagnostics,
   UNDERLINE_CLASS
 } from '../editor/diagnostics';
@@ -214,5 +215,112 @@ describe('toEditorDiagnostics', () => {
     expect(node.textContent).toContain('stale-cell (NBG201)');
     expect(node.querySelector('li')?.textContent).toBe('[3] rebinds prices');
     expect(diagnostic.markClass).toBe(UNDERLINE_CLASS);
+  });
+});
+
+describe('quiet info underlines', () => {
+  it('gives info findings the quiet class and warnings not', () => {
+    // Given an info finding and a warning
+    const doc = toText(SOURCE);
+    const [info, warning] = toEditorDiagnostics(doc, [
+      finding({ severity: 'info', code: 'NBG209', rule: 'superseded' }),
+      finding()
+    ]);
+    // Then only the info underline is marked quiet (faint, dotted in CSS)
+    expect(info.markClass).toBe(`${UNDERLINE_CLASS} ${QUIET_CLASS}`);
+    expect(warning.markClass).toBe(UNDERLINE_CLASS);
+  });
+});
+
+describe('findings in edited text', () => {
+  let view: EditorView;
+  let findings: Diagnostic[];
+  let checked: string | null;
+  const changed = new Signal<unknown, void>({});
+
+  beforeEach(async () => {
+    // Given `prices` in line 1 and `print` in line 2 underlined, as checked
+    findings = [
+      finding(),
+      finding({
+        code: 'NBG102',
+        rule: 'undefined-name',
+        range: { start: { line: 2, column: 0 }, end: { line: 2, column: 5 } }
+      })
+    ];
+    checked = SOURCE;
+    view = new EditorView({
+      state: EditorState.create({
+        doc: SOURCE,
+        extensions: [
+          nbguardDiagnostics({
+            diagnostics: () => findings,
+            checkedSource: () => checked,
+            changed
+          })
+        ]
+      }),
+      parent: document.body
+    });
+    await flush();
+    expect(marked(view)).toHaveLength(2);
+  });
+
+  afterEach(() => {
+    view.destroy();
+  });
+
+  function texts(): string[] {
+    return marked(view).map(m => view.state.sliceDoc(m.from, m.to));
+  }
+
+  it('hides the finding the user types over, and maps the others', () => {
+    // When the user types over `prices` (replacing its last letter)
+    const at = SOURCE.indexOf('sum(prices)') + 4 + 5;
+    view.dispatch({ changes: { from: at, to: at + 1, insert: 'x' } });
+    // Then its underline is gone at once, the other one stays on `print`
+    expect(texts()).toEqual(['print']);
+  });
+
+  it('hides a finding the user types right against', () => {
+    // When the user appends to `prices`
+    const end = SOURCE.indexOf('sum(prices)') + 4 + 'prices'.length;
+    view.dispatch({ changes: { from: end, insert: '_new' } });
+    // Then that underline is hidden too
+    expect(texts()).toEqual(['print']);
+  });
+
+  it('ignores an answer about the old text and applies the next check', async () => {
+    // Given the user typed over `prices`
+    const at = SOURCE.indexOf('sum(prices)') + 4;
+    view.dispatch({ changes: { from: at, to: at + 6, insert: 'costs' } });
+    // When an answer computed for the old text arrives (a check in flight)
+    changed.emit();
+    await flush();
+    // Then it is not applied on the new text
+    expect(texts()).toEqual(['print']);
+    // When the check of the new text answers with the same finding moved
+    checked = view.state.doc.toString();
+    findings = [
+      finding({
+        range: { start: { line: 1, column: 12 }, end: { line: 1, column: 17 } }
+      })
+    ];
+    changed.emit();
+    await flush();
+    // Then the editor shows exactly that answer
+    expect(texts()).toEqual(['costs']);
+  });
+
+  it('shows the same finding again when the next check still reports it', async () => {
+    // Given the user typed over `print` and then undid it by retyping
+    const at = SOURCE.indexOf('print');
+    view.dispatch({ changes: { from: at, to: at + 5, insert: 'print' } });
+    expect(texts()).toEqual(['prices']);
+    // When the next check answers with the unchanged findings
+    changed.emit();
+    await flush();
+    // Then both underlines are back (the answer is not skipped as a repeat)
+    expect(texts()).toEqual(['prices', 'print']);
   });
 });

@@ -6,8 +6,12 @@ import {
   countBySeverity,
   describeCounts,
   formatFinding,
+  isQuiet,
+  listedFindings,
+  markedFindings,
   nextFinding,
   placeFindings,
+  underlinedFindings,
   worstSeverity
 } from '../findings';
 import { DEFAULT_SETTINGS, parseSettings } from '../settings';
@@ -151,6 +155,7 @@ describe('parseSettings', () => {
       debounceMs: 250,
       showUnderlines: false,
       showCellMarkers: false,
+      showInfo: 'off',
       select: ['NBG2', ' stale-cell '],
       ignore: ['NBG205', '']
     };
@@ -161,6 +166,7 @@ describe('parseSettings', () => {
       debounceMs: 250,
       showUnderlines: false,
       showCellMarkers: false,
+      showInfo: 'off',
       select: ['NBG2', 'stale-cell'],
       ignore: ['NBG205']
     });
@@ -168,7 +174,12 @@ describe('parseSettings', () => {
 
   it('falls back to the defaults for missing or ill-typed values', () => {
     // Given garbage
-    const composite = { enabled: 'yes', debounceMs: -5, select: 'NBG2' };
+    const composite = {
+      enabled: 'yes',
+      debounceMs: -5,
+      select: 'NBG2',
+      showInfo: 'everywhere'
+    };
     // When parsing it
     // Then the defaults apply
     expect(parseSettings(composite)).toEqual(DEFAULT_SETTINGS);
@@ -181,7 +192,63 @@ describe('describeCounts', () => {
     const trans = nullTranslator.load('jupyterlab');
     // When one error, two warnings and no info are described
     const text = describeCounts({ error: 1, warning: 2, info: 0 }, trans);
-    // Then the forms agree with the numbers
-    expect(text).toBe('1 error, 2 warnings, 0 info');
+    // Then the forms agree with the numbers, info said apart
+    expect(text).toBe('1 error, 2 warnings; 0 info');
+    // And without info when info is hidden
+    expect(
+      describeCounts({ error: 0, warning: 1, info: 4 }, trans, false)
+    ).toBe('0 errors, 1 warning');
+  });
+});
+
+describe('quiet info findings', () => {
+  const info = finding('a', 0, {
+    severity: 'info',
+    code: 'NBG209',
+    rule: 'superseded'
+  });
+  const warning = finding('a', 1);
+
+  it('never go on the cell marker', () => {
+    // Given a cell with an info finding and a warning
+    // Then only the warning marks the cell; an info-only cell is unmarked
+    expect(markedFindings([info, warning])).toEqual([warning]);
+    expect(markedFindings([info])).toEqual([]);
+  });
+
+  it('are underlined only when showInfo is "underlines"', () => {
+    // Given both findings and each showInfo value
+    const settings = { ...DEFAULT_SETTINGS };
+    // Then info is underlined with "underlines" only; warnings always
+    expect(
+      underlinedFindings([info, warning], {
+        ...settings,
+        showInfo: 'underlines'
+      })
+    ).toEqual([info, warning]);
+    expect(
+      underlinedFindings([info, warning], { ...settings, showInfo: 'panel' })
+    ).toEqual([warning]);
+    expect(
+      underlinedFindings([info, warning], { ...settings, showInfo: 'off' })
+    ).toEqual([warning]);
+    // And nothing is underlined when underlines or nbguard are off
+    expect(
+      underlinedFindings([warning], { ...settings, showUnderlines: false })
+    ).toEqual([]);
+    expect(
+      underlinedFindings([warning], { ...settings, enabled: false })
+    ).toEqual([]);
+  });
+
+  it('are listed unless showInfo is "off", and the default keeps them in the panel', () => {
+    // Given the default settings
+    expect(DEFAULT_SETTINGS.showInfo).toBe('panel');
+    // Then the panel lists info findings, except with "off"
+    expect(listedFindings([info, warning], 'panel')).toEqual([info, warning]);
+    expect(listedFindings([info, warning], 'underlines')).toHaveLength(2);
+    expect(listedFindings([info, warning], 'off')).toEqual([warning]);
+    expect(isQuiet(info)).toBe(true);
+    expect(isQuiet(warning)).toBe(false);
   });
 });

@@ -2,14 +2,13 @@ import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { INotebookContent } from '@jupyterlab/nbformat';
 import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
-import { ISignal, Signal } from '@lumino/signaling';
+import { Signal } from '@lumino/signaling';
 
-import type { Diagnostic } from '../api';
 import { applyCellMarker, BADGE_CLASS, CellMarkers } from '../cellmarkers';
 import { DiagnosticsPanel } from '../panel/DiagnosticsPanel';
-import { DEFAULT_SETTINGS, INbGuardSettings } from '../settings';
-import type { INbGuard, INotebookFindings } from '../tokens';
+import { DEFAULT_SETTINGS } from '../settings';
 
+import { FakeGuard, finding, nextFrame, rendered } from './fakes';
 import { createPanel, silenceFixtureWarnings } from './notebook';
 
 const trans = nullTranslator.load('jupyterlab_nbguard');
@@ -40,60 +39,6 @@ const CONTENT: INotebookContent = {
   ]
 };
 
-function finding(overrides: Partial<Diagnostic>): Diagnostic {
-  return {
-    code: 'NBG201',
-    rule: 'stale-cell',
-    severity: 'warning',
-    cell_id: 'total',
-    message: "'prices' changed after this cell ran",
-    range: { start: { line: 0, column: 12 }, end: { line: 0, column: 18 } },
-    names: ['prices'],
-    related: [],
-    ...overrides
-  };
-}
-
-/**
- * An nbguard service holding fixed findings for one panel.
- */
-class FakeGuard implements INbGuard {
-  constructor(readonly panel: NotebookPanel) {}
-  diagnostics: Diagnostic[] = [];
-  settings: INbGuardSettings = DEFAULT_SETTINGS;
-  readonly settingsChanged = new Signal<this, INbGuardSettings>(this);
-  readonly changed = new Signal<this, INbGuard.IChangedArgs>(this);
-  findings(panel: NotebookPanel): INotebookFindings | null {
-    if (panel !== this.panel) {
-      return null;
-    }
-    const diagnostics = this.diagnostics;
-    return {
-      panel,
-      diagnostics,
-      kernel: null,
-      status: 'idle',
-      changed: new Signal<unknown, void>(this) as unknown as ISignal<
-        INotebookFindings,
-        void
-      >,
-      forCell: (id: string) => diagnostics.filter(d => d.cell_id === id),
-      checkNow: async () => undefined
-    };
-  }
-  diagnosticsForEditorModel(): ReadonlyArray<Diagnostic> {
-    return [];
-  }
-  set(diagnostics: Diagnostic[]): void {
-    this.diagnostics = diagnostics;
-    this.changed.emit({ panel: this.panel });
-  }
-}
-
-function nextFrame(): Promise<void> {
-  return new Promise(resolve => requestAnimationFrame(() => resolve()));
-}
-
 describe('cell markers', () => {
   it('marks a cell with its worst severity and a badge listing the findings', async () => {
     // Given a notebook whose `total` cell has a warning and an info
@@ -108,20 +53,60 @@ describe('cell markers', () => {
       ],
       trans
     );
-    // Then the cell has the warning class and a badge with count and messages
+    // Then the cell has the warning class and a badge counting the problem
     expect(cell.node.classList).toContain('jp-nbguard-mod-warning');
     expect(cell.node.classList).not.toContain('jp-nbguard-mod-info');
     const badge = cell.node.querySelector(`.${BADGE_CLASS}`) as HTMLElement;
-    expect(badge.textContent).toBe('2');
+    expect(badge.textContent).toBe('1');
     expect(badge.title).toContain(
       "stale-cell (NBG201): 'prices' changed after this cell ran"
     );
-    expect(badge.title).toContain('run-order (NBG205)');
+    // And the info finding is only mentioned, not listed as a problem
+    expect(badge.title).not.toContain('run-order (NBG205)');
+    expect(badge.title).toContain('and 1 info finding in the nbguard panel');
     // When the cell becomes clean
     applyCellMarker(cell, [], trans);
     // Then marker and badge are removed
     expect(cell.node.classList).not.toContain('jp-nbguard-mod-warning');
     expect(cell.node.querySelector(`.${BADGE_CLASS}`)).toBeNull();
+    panel.dispose();
+  });
+
+  it('puts no marker on a cell whose only findings are info', async () => {
+    // Given a cell with two info findings (superseded, run order)
+    const panel = await createPanel(CONTENT);
+    const cell = panel.content.widgets[1];
+    // When the marker is applied
+    applyCellMarker(
+      cell,
+      [
+        finding({ severity: 'info', code: 'NBG209', rule: 'superseded' }),
+        finding({ severity: 'info', code: 'NBG205', rule: 'run-order' })
+      ],
+      trans
+    );
+    // Then the cell has no marker class, no severity class and no badge
+    expect(cell.node.classList).not.toContain('jp-nbguard-mod-marked');
+    expect(cell.node.classList).not.toContain('jp-nbguard-mod-info');
+    expect(cell.node.querySelector(`.${BADGE_CLASS}`)).toBeNull();
+    panel.dispose();
+  });
+
+  it("keeps the badge out of JupyterLab's collapser", async () => {
+    // Given a cell with a warning
+    const panel = await createPanel(CONTENT);
+    const cell = panel.content.widgets[1];
+    // When the marker is applied
+    applyCellMarker(cell, [finding({})], trans);
+    // Then the badge is a direct child of the cell, not inside the collapser
+    // or the prompt (whose text JupyterLab rewrites), and the collapser is
+    // still there untouched
+    const badge = cell.node.querySelector(`.${BADGE_CLASS}`) as HTMLElement;
+    expect(badge.parentElement).toBe(cell.node);
+    expect(badge.closest('.jp-Collapser')).toBeNull();
+    const collapser = cell.node.querySelector('.jp-InputCollapser');
+    expect(collapser).not.toBeNull();
+    expect(collapser!.contains(badge)).toBe(false);
     panel.dispose();
   });
 
@@ -206,6 +191,108 @@ describe('DiagnosticsPanel', () => {
     // Then the panel says so, and does not claim the notebook is clean
     expect(widget.node.textContent).toContain('disabled');
     expect(widget.node.textContent).not.toContain('No findings');
+    widget.dispose();
+    panel.dispose();
+  });
+});
+
+describe('DiagnosticsPanel, quiet info and failures', () => {
+  async function open(guard: FakeGuard): Promise<DiagnosticsPanel> {
+    const tracker = {
+      currentWidget: guard.panel,
+      currentChanged: new Signal<INotebookTracker, NotebookPanel | null>(
+        {} as INotebookTracker
+      )
+    } as unknown as INotebookTracker;
+    const widget = new DiagnosticsPanel({
+      guard,
+      tracker,
+      trans,
+      reveal: async () => undefined
+    });
+    Widget.attach(widget, document.body);
+    widget.update();
+    await rendered();
+    return widget;
+  }
+
+  function sections(widget: DiagnosticsPanel): Array<[string, string[]]> {
+    return Array.from(widget.node.querySelectorAll('section')).map(section => [
+      section.querySelector('h3')?.firstChild?.textContent ?? '',
+      Array.from(section.querySelectorAll('li')).map(
+        li =>
+          li.querySelector('.jp-nbguard-DiagnosticsPanel-code')?.textContent ??
+          ''
+      )
+    ]);
+  }
+
+  it('lists info findings under their own heading, below the problems', async () => {
+    // Given an info finding on the first cell and a warning on the second
+    const panel = await createPanel(CONTENT);
+    const guard = new FakeGuard(panel);
+    guard.diagnostics = [
+      finding({
+        cell_id: 'load',
+        severity: 'info',
+        code: 'NBG209',
+        rule: 'superseded'
+      }),
+      finding({})
+    ];
+    // When the panel renders
+    const widget = await open(guard);
+    // Then the warning is under Problems and the info under Information,
+    // below it, although its cell comes first
+    expect(sections(widget)).toEqual([
+      ['Problems', ['NBG201']],
+      ['Information', ['NBG209']]
+    ]);
+    expect(widget.node.textContent).toContain('0 errors, 1 warning; 1 info');
+    // When info is turned off in the settings
+    guard.settings = { ...DEFAULT_SETTINGS, showInfo: 'off' };
+    guard.set(guard.diagnostics);
+    await rendered();
+    // Then only the problems are listed and counted
+    expect(sections(widget)).toEqual([['Problems', ['NBG201']]]);
+    expect(widget.node.textContent).not.toContain('info');
+    widget.dispose();
+    panel.dispose();
+  });
+
+  it('says there is no problem when the only findings are info', async () => {
+    // Given a notebook whose only finding is info
+    const panel = await createPanel(CONTENT);
+    const guard = new FakeGuard(panel);
+    guard.diagnostics = [finding({ severity: 'info', code: 'NBG205' })];
+    guard.lastCheck = { time: new Date(), cells: 2, withKernel: true };
+    // When the panel renders
+    const widget = await open(guard);
+    // Then the problems section is calm and says when it checked
+    expect(sections(widget)).toEqual([
+      ['Problems', []],
+      ['Information', ['NBG205']]
+    ]);
+    expect(widget.node.textContent).toContain('No problems found.');
+    expect(widget.node.textContent).toContain('Checked at');
+    widget.dispose();
+    panel.dispose();
+  });
+
+  it("shows why the last check failed, in the server's words", async () => {
+    // Given a check the server refused because of a typo in Select
+    const panel = await createPanel(CONTENT);
+    const guard = new FakeGuard(panel);
+    guard.diagnostics = [finding({})];
+    guard.status = 'error';
+    guard.error =
+      "The server refused the check (400): select: unknown rule 'stale'";
+    // When the panel renders
+    const widget = await open(guard);
+    // Then an alert says the findings may be old, and why
+    const alert = widget.node.querySelector('[role="alert"]');
+    expect(alert?.textContent).toContain('may be out of date');
+    expect(alert?.textContent).toContain("select: unknown rule 'stale'");
     widget.dispose();
     panel.dispose();
   });

@@ -1,9 +1,21 @@
 import {
   Diagnostic as EditorDiagnostic,
+  forEachDiagnostic,
   setDiagnostics
 } from '@codemirror/lint';
-import { Extension, Text } from '@codemirror/state';
-import { EditorView, PluginValue, ViewPlugin } from '@codemirror/view';
+import {
+  EditorState,
+  Extension,
+  Text,
+  Transaction,
+  TransactionSpec
+} from '@codemirror/state';
+import {
+  EditorView,
+  PluginValue,
+  ViewPlugin,
+  ViewUpdate
+} from '@codemirror/view';
 import { ISignal } from '@lumino/signaling';
 
 import type { Diagnostic } from '../api';
@@ -15,6 +27,11 @@ import { rangeToOffsets } from './positions';
  * `cm-lintRange-<severity>`).
  */
 export const UNDERLINE_CLASS = 'jp-nbguard-Underline';
+
+/**
+ * The extra CSS class on underlines of info findings (faint and dotted).
+ */
+export const QUIET_CLASS = 'jp-nbguard-mod-quiet';
 
 /**
  * The `source` of the CodeMirror diagnostics nbguard creates.
@@ -47,7 +64,10 @@ export function toEditorDiagnostics(
       severity: diagnostic.severity,
       message: formatFinding(diagnostic),
       source: DIAGNOSTIC_SOURCE,
-      markClass: UNDERLINE_CLASS,
+      markClass:
+        diagnostic.severity === 'info'
+          ? `${UNDERLINE_CLASS} ${QUIET_CLASS}`
+          : UNDERLINE_CLASS,
       renderMessage: () => renderFinding(diagnostic)
     });
   }
@@ -90,9 +110,49 @@ export interface IDiagnosticsSource {
    */
   diagnostics(): ReadonlyArray<Diagnostic>;
   /**
+   * The cell source the findings were computed for; their ranges are
+   * positions in it. Null or absent: unknown, the findings apply as they are.
+   */
+  checkedSource?(): string | null;
+  /**
    * Emitted when the findings may have changed.
    */
   readonly changed: ISignal<unknown, unknown>;
+}
+
+/**
+ * Drop the nbguard underlines an edit touches, in the same transaction.
+ *
+ * A finding is about the text it underlines; once the user types over (or
+ * right against) it, the message no longer describes what is there. It stays
+ * hidden until a check of the new text answers. Other underlines are mapped
+ * through the edit, and other sources' diagnostics are kept.
+ *
+ * @param tr The transaction.
+ * @returns The effect that replaces the lint state, or null if none is touched.
+ */
+export function hideEditedFindings(tr: Transaction): TransactionSpec | null {
+  if (!tr.docChanged) {
+    return null;
+  }
+  const kept: EditorDiagnostic[] = [];
+  let hidden = false;
+  forEachDiagnostic(tr.startState, (diagnostic, from, to) => {
+    let touched = false;
+    tr.changes.iterChangedRanges((fromA, toA) => {
+      touched ||= fromA <= to && toA >= from;
+    });
+    if (touched && diagnostic.source === DIAGNOSTIC_SOURCE) {
+      hidden = true;
+      return;
+    }
+    kept.push({
+      ...diagnostic,
+      from: tr.changes.mapPos(from, 1),
+      to: Math.max(tr.changes.mapPos(from, 1), tr.changes.mapPos(to, -1))
+    });
+  });
+  return hidden ? setDiagnostics(tr.startState, kept) : null;
 }
 
 /**
@@ -114,6 +174,16 @@ class FindingsSync implements PluginValue {
   ) {
     source.changed.connect(this._schedule, this);
     this._schedule();
+  }
+
+  /**
+   * After an edit the findings no longer match the text: the next answer of
+   * the server must be applied even if it equals the last one.
+   */
+  update(update: ViewUpdate): void {
+    if (update.docChanged) {
+      this._key = null;
+    }
   }
 
   destroy(): void {
@@ -144,6 +214,16 @@ class FindingsSync implements PluginValue {
       return;
     }
     const diagnostics = this.source.diagnostics();
+    const checked = this.source.checkedSource?.() ?? null;
+    if (
+      diagnostics.length > 0 &&
+      checked !== null &&
+      checked !== this.view.state.doc.toString()
+    ) {
+      // An answer about text the user has changed since: its ranges would
+      // land on the wrong characters. The check of the new text follows.
+      return;
+    }
     const key = findingsKey(diagnostics);
     if (key === this._key) {
       return;
@@ -156,7 +236,7 @@ class FindingsSync implements PluginValue {
   }
 
   private _destroyed = false;
-  private _key = findingsKey([]);
+  private _key: string | null = findingsKey([]);
   private _timer: ReturnType<typeof setTimeout> | null = null;
 }
 
@@ -165,12 +245,16 @@ class FindingsSync implements PluginValue {
  * with a hover tooltip per finding (through `@codemirror/lint`).
  *
  * The findings come from the server; the editor only re-reads them when
- * `source.changed` fires. Between two checks, CodeMirror maps the underlines
- * through the user's edits.
+ * `source.changed` fires, and only applies findings computed for the text it
+ * shows. Between two checks, CodeMirror maps the underlines through the
+ * user's edits, and underlines an edit touches are hidden.
  *
  * @param source Where the findings of the editor's cell come from.
  * @returns The extension.
  */
 export function nbguardDiagnostics(source: IDiagnosticsSource): Extension {
-  return ViewPlugin.define(view => new FindingsSync(view, source));
+  return [
+    ViewPlugin.define(view => new FindingsSync(view, source)),
+    EditorState.transactionExtender.of(hideEditedFindings)
+  ];
 }

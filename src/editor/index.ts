@@ -3,6 +3,7 @@ import {
   IEditorExtensionRegistry
 } from '@jupyterlab/codemirror';
 
+import { underlinedFindings } from '../findings';
 import { isSharedCell } from '../service';
 import type { INbGuard } from '../tokens';
 import { nbguardDiagnostics } from './diagnostics';
@@ -36,9 +37,11 @@ export function registerEditorExtension(
       return EditorExtensionRegistry.createImmutableExtension(
         nbguardDiagnostics({
           diagnostics: () =>
-            guard.settings.enabled && guard.settings.showUnderlines
-              ? guard.diagnosticsForEditorModel(model)
-              : [],
+            underlinedFindings(
+              guard.diagnosticsForEditorModel(model),
+              guard.settings
+            ),
+          checkedSource: () => guard.checkedSourceForEditorModel(model),
           changed: guard.changed
         })
       );

@@ -9,6 +9,8 @@ import {
   countBySeverity,
   describeCounts,
   IPlacedFinding,
+  isQuiet,
+  listedFindings,
   placeFindings,
   relatedLabel,
   severityLabel
@@ -97,7 +99,8 @@ export class DiagnosticsPanel extends ReactWidget {
   }
 
   /**
-   * Render the list for the current notebook.
+   * Render the list for the current notebook: problems (errors and warnings)
+   * first, then info findings under their own heading, quietly.
    */
   protected render(): JSX.Element {
     const { guard, tracker, trans } = this.options;
@@ -110,10 +113,36 @@ export class DiagnosticsPanel extends ReactWidget {
         </div>
       );
     }
+    const { showInfo, enabled } = guard.settings;
     const cells = cellRefs(panel.content);
-    const placed = placeFindings(findings.diagnostics, cells);
-    const counts = countBySeverity(findings.diagnostics);
-    const open = (diagnostic: Diagnostic) => this._open(panel, diagnostic);
+    const listed = listedFindings(findings.diagnostics, showInfo);
+    const placed = placeFindings(listed, cells);
+    const problems = placed.filter(f => !isQuiet(f.diagnostic));
+    const quiet = placed.filter(f => isQuiet(f.diagnostic));
+    const counts = countBySeverity(listed);
+    const label = (finding: IPlacedFinding): string =>
+      finding.diagnostic.cell_id === null
+        ? trans.__('notebook')
+        : cellLabel(
+            trans,
+            finding.cellIndex >= 0
+              ? cells[finding.cellIndex].executionCount
+              : null,
+            finding.cellIndex
+          );
+    const rows = (items: IPlacedFinding[]) =>
+      items.map((finding, i) => (
+        <FindingRow
+          key={`${finding.diagnostic.code}-${finding.diagnostic.cell_id}-${i}`}
+          finding={finding}
+          label={label(finding)}
+          trans={trans}
+          onOpen={diagnostic => this._open(panel, diagnostic)}
+        />
+      ));
+    const checkedAt = findings.lastCheck
+      ? trans.__('Checked at %1.', findings.lastCheck.time.toLocaleTimeString())
+      : '';
     return (
       <div className="jp-nbguard-DiagnosticsPanel-content">
         <header className="jp-nbguard-DiagnosticsPanel-header">
@@ -121,43 +150,70 @@ export class DiagnosticsPanel extends ReactWidget {
             {trans.__('nbguard: %1', panel.title.label)}
           </h2>
           <div className="jp-nbguard-DiagnosticsPanel-summary">
-            {guard.settings.enabled
-              ? describeCounts(counts, trans)
+            {enabled
+              ? describeCounts(counts, trans, showInfo !== 'off')
               : trans.__('Checking is disabled in the settings.')}
             {findings.status === 'checking'
               ? ` ${trans.__('(checking…)')}`
               : ''}
-            {findings.status === 'error'
-              ? ` ${trans.__('(the last check failed)')}`
-              : ''}
           </div>
+          {enabled && findings.error ? (
+            <div className="jp-nbguard-DiagnosticsPanel-error" role="alert">
+              {trans.__(
+                'The last check failed, so these findings may be out of date. %1',
+                findings.error
+              )}
+            </div>
+          ) : null}
         </header>
-        {!guard.settings.enabled ? null : placed.length === 0 ? (
+        {!enabled ? null : placed.length === 0 ? (
           <div className="jp-nbguard-DiagnosticsPanel-empty">
-            {trans.__('No findings in this notebook')}
+            {`${trans.__('No findings in this notebook.')} ${checkedAt}`}
           </div>
         ) : (
-          <ul className="jp-nbguard-DiagnosticsPanel-list">
-            {placed.map((finding, i) => (
-              <FindingRow
-                key={`${finding.diagnostic.code}-${finding.diagnostic.cell_id}-${i}`}
-                finding={finding}
-                label={
-                  finding.diagnostic.cell_id === null
-                    ? trans.__('notebook')
-                    : cellLabel(
-                        trans,
-                        finding.cellIndex >= 0
-                          ? cells[finding.cellIndex].executionCount
-                          : null,
-                        finding.cellIndex
-                      )
-                }
-                trans={trans}
-                onOpen={open}
-              />
-            ))}
-          </ul>
+          <>
+            <section
+              className="jp-nbguard-DiagnosticsPanel-section"
+              aria-label={trans.__('Problems')}
+            >
+              <h3 className="jp-nbguard-DiagnosticsPanel-heading">
+                {trans.__('Problems')}
+                <span className="jp-nbguard-DiagnosticsPanel-headingCount">
+                  {problems.length}
+                </span>
+              </h3>
+              {problems.length === 0 ? (
+                <div className="jp-nbguard-DiagnosticsPanel-empty">
+                  {`${trans.__('No problems found.')} ${checkedAt}`}
+                </div>
+              ) : (
+                <ul className="jp-nbguard-DiagnosticsPanel-list">
+                  {rows(problems)}
+                </ul>
+              )}
+            </section>
+            {quiet.length === 0 ? null : (
+              <section
+                className="jp-nbguard-DiagnosticsPanel-section jp-nbguard-mod-quiet"
+                aria-label={trans.__('Information')}
+              >
+                <h3
+                  className="jp-nbguard-DiagnosticsPanel-heading"
+                  title={trans.__(
+                    'Worth knowing, nothing to fix: Restart & Run All would give the same result.'
+                  )}
+                >
+                  {trans.__('Information')}
+                  <span className="jp-nbguard-DiagnosticsPanel-headingCount">
+                    {quiet.length}
+                  </span>
+                </h3>
+                <ul className="jp-nbguard-DiagnosticsPanel-list">
+                  {rows(quiet)}
+                </ul>
+              </section>
+            )}
+          </>
         )}
       </div>
     );

@@ -26,6 +26,7 @@ async def test_openapi_document_is_valid_and_covers_every_route(nbguard):
         "/jupyterlab-nbguard/check",
         "/jupyterlab-nbguard/kernels/{kernel_id}/history",
         "/jupyterlab-nbguard/kernels/{kernel_id}/namespace",
+        "/jupyterlab-nbguard/verify/compare",
         "/jupyterlab-nbguard/openapi.json",
     }
 

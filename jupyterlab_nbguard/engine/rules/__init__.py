@@ -5,11 +5,11 @@ from __future__ import annotations
 from .base import Needs, Rule
 from .defuse import DEFUSE_RULES
 from .history import HISTORY_RULES
+from .verify import VERIFY_RULES
 
+_RULES = (*DEFUSE_RULES, *HISTORY_RULES, *VERIFY_RULES)
 #: By code, in documentation order; each code is written once, on its class.
-ALL_RULES: dict[str, type[Rule]] = {
-    rule.code: rule for rule in (*DEFUSE_RULES, *HISTORY_RULES)
-}
-assert len(ALL_RULES) == len(DEFUSE_RULES) + len(HISTORY_RULES), "duplicate code"
+ALL_RULES: dict[str, type[Rule]] = {rule.code: rule for rule in _RULES}
+assert len(ALL_RULES) == len(_RULES), "two rules share a code"
 
 __all__ = ["ALL_RULES", "Needs", "Rule"]

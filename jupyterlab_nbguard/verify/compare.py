@@ -1,0 +1,66 @@
+"""Compare a notebook's outputs before and after a restart-and-run, per cell.
+
+Both the button (over REST) and ``jupyter nbguard verify`` call
+:func:`verify`; neither normalises anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from difflib import unified_diff
+
+from .dataflow import downstream
+from .markers import markers
+from .model import CellRun, CellVerdict, Options, Status, Verification
+from .outputs import canonical_lines, is_error
+from .tolerance import reconcile
+
+
+def unified(before: Sequence[str], after: Sequence[str]) -> str | None:
+    """A unified diff of two normalised outputs, ``None`` when they are equal."""
+    if list(before) == list(after):
+        return None
+    return "\n".join(unified_diff(before, after, "before", "after", lineterm="", n=3))
+
+
+def compare_cell(cell: CellRun, options: Options | None = None) -> CellVerdict:
+    """The status and diff of one cell (its consequence is set by :func:`verify`).
+
+    An unexpected exception is an ``error`` even where the output is not
+    compared (as in nbval); a skipped cell is ``skipped`` whether or not the
+    run reached it.
+    """
+    options = options or Options()
+    marks = markers(cell.source, cell.tags)
+    if marks.skip:
+        return CellVerdict(cell.id, Status.SKIPPED)
+    if not cell.ran:
+        return CellVerdict(cell.id, Status.NOT_RUN)
+    before = canonical_lines(cell.before_outputs, options)
+    after = canonical_lines(cell.after_outputs, options)
+    if options.float_tolerance is not None:
+        after = reconcile(before, after, options.float_tolerance)
+    if not marks.raises and any(is_error(o) for o in cell.after_outputs):
+        return CellVerdict(cell.id, Status.ERROR, unified(before, after))
+    if cell.never_ran or not marks.check:
+        return CellVerdict(cell.id, Status.SKIPPED)
+    diff = unified(before, after)
+    return CellVerdict(cell.id, Status.CHANGED if diff else Status.SAME, diff)
+
+
+def verify(cells: Sequence[CellRun], options: Options | None = None) -> Verification:
+    """Compare every code cell, name the first divergence and its consequences.
+
+    ``cells`` are the notebook's code cells in page order.
+    """
+    verdicts = [compare_cell(cell, options) for cell in cells]
+    first = next((i for i, v in enumerate(verdicts) if v.status.diverges), None)
+    if first is not None:
+        root = verdicts[first].cell_id
+        later = downstream([c.source for c in cells], first)
+        verdicts = [
+            replace(v, consequence_of=root) if i in later and v.status.diverges else v
+            for i, v in enumerate(verdicts)
+        ]
+    return Verification(tuple(verdicts))

@@ -1,0 +1,27 @@
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
+import { ITranslator } from '@jupyterlab/translation';
+
+import { activateVerify, VERIFY_PLUGIN_ID } from './plugin';
+
+/**
+ * Restart and verify: restart the kernel, run the notebook top to bottom and
+ * report, cell by cell, whether the outputs reproduce.
+ */
+export const verifyPlugin: JupyterFrontEndPlugin<void> = {
+  id: VERIFY_PLUGIN_ID,
+  description:
+    'Restarts the kernel, runs every code cell and reports which outputs reproduce.',
+  autoStart: true,
+  requires: [INotebookTracker, IStateDB],
+  optional: [
+    ISettingRegistry,
+    ICommandPalette,
+    IToolbarWidgetRegistry,
+    ITranslator
+  ],
+  activate: activateVerify
+};

@@ -1,0 +1,253 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  CommandToolbarButton,
+  Dialog,
+  ICommandPalette,
+  IToolbarWidgetRegistry,
+  showDialog
+} from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
+
+import { TRANSLATION_DOMAIN } from '../tokens';
+import { VerifyClient } from './api';
+import { NotebookRunHost } from './host';
+import { verifyIcon } from './icons';
+import { VerifyPanel } from './panel';
+import { VerifySession } from './session';
+import {
+  compareOptions,
+  DEFAULT_VERIFY_SETTINGS,
+  IVerifySettings,
+  parseVerifySettings
+} from './settings';
+import { SnapshotStore } from './snapshot';
+
+/**
+ * The id of the restart-and-verify plugin (settings in `schema/verify.json`).
+ */
+export const VERIFY_PLUGIN_ID = 'jupyterlab-nbguard:verify';
+
+/**
+ * The command ids of restart-and-verify.
+ */
+namespace CommandIDs {
+  export const restartAndVerify = 'jupyterlab-nbguard:restart-and-verify';
+}
+
+/**
+ * The name of the notebook toolbar item (`schema/verify.json`).
+ */
+const TOOLBAR_ITEM = 'nbguard-verify';
+
+/**
+ * Ask before restarting, as JupyterLab's own restart does.
+ *
+ * @returns Whether to go on, and whether not to ask again.
+ */
+async function confirmRestart(
+  trans: TranslationBundle,
+  panel: NotebookPanel
+): Promise<{ accept: boolean; dontAsk: boolean }> {
+  const result = await showDialog({
+    title: trans.__('Restart Kernel and Verify Notebook?'),
+    body: trans.__(
+      'Do you want to restart the kernel of %1 and run every code cell from the top? All variables will be lost. The outputs shown now are kept: you can restore them from the report.',
+      panel.sessionContext.name
+    ),
+    buttons: [
+      Dialog.cancelButton({ ariaLabel: trans.__('Cancel Verification') }),
+      Dialog.warnButton({
+        label: trans.__('Restart and Verify'),
+        ariaLabel: trans.__('Confirm Kernel Restart and Verification')
+      })
+    ],
+    checkbox: {
+      label: trans.__('Do not ask me again.'),
+      caption: trans.__(
+        'If checked, verification will restart the kernel without asking; you can change this back in the settings.'
+      )
+    }
+  });
+  return {
+    accept: result.button.accept,
+    dontAsk: result.isChecked === true
+  };
+}
+
+/**
+ * Activate restart-and-verify: the command, its toolbar button and palette
+ * entry, and the reports of verifications kept across reloads.
+ */
+export function activateVerify(
+  app: JupyterFrontEnd,
+  tracker: INotebookTracker,
+  state: IStateDB,
+  settingRegistry: ISettingRegistry | null,
+  palette: ICommandPalette | null,
+  toolbarRegistry: IToolbarWidgetRegistry | null,
+  translator: ITranslator | null
+): void {
+  const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
+  const client = new VerifyClient(app.serviceManager.serverSettings);
+  const store = new SnapshotStore(state);
+  const open = new Map<NotebookPanel, VerifyPanel>();
+  let settings: IVerifySettings = DEFAULT_VERIFY_SETTINGS;
+  let setConfirm: (value: boolean) => void = () => undefined;
+
+  if (settingRegistry) {
+    settingRegistry
+      .load(VERIFY_PLUGIN_ID)
+      .then(loaded => {
+        const apply = () => {
+          settings = parseVerifySettings(loaded.composite);
+        };
+        loaded.changed.connect(apply);
+        apply();
+        setConfirm = value => void loaded.set('confirm', value);
+      })
+      .catch(reason => {
+        console.error('nbguard: failed to load the verify settings.', reason);
+      });
+  }
+
+  const revealCell = (panel: NotebookPanel, cellId: string) => {
+    app.shell.activateById(panel.id);
+    const notebook = panel.content;
+    const index = notebook.widgets.findIndex(c => c.model.id === cellId);
+    if (index >= 0) {
+      notebook.deselectAll();
+      notebook.activeCellIndex = index;
+      notebook.mode = 'command';
+      void notebook.scrollToCell(notebook.widgets[index], 'center');
+    }
+  };
+
+  const show = (session: VerifySession): VerifyPanel => {
+    const { panel } = session;
+    open.get(panel)?.dispose();
+    const widget = new VerifyPanel({
+      session,
+      trans,
+      onRestore: () => session.restore(),
+      onDismiss: () => {
+        void session.dismiss().then(() => widget.dispose());
+      },
+      onOpenCell: cellId => revealCell(panel, cellId)
+    });
+    open.set(panel, widget);
+    widget.disposed.connect(() => {
+      if (open.get(panel) === widget) {
+        open.delete(panel);
+      }
+    });
+    panel.disposed.connect(() => widget.dispose());
+    app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
+    return widget;
+  };
+
+  const isRunning = (panel: NotebookPanel): boolean => {
+    const phase = open.get(panel)?.session.phase;
+    return phase === 'running' || phase === 'comparing';
+  };
+
+  const current = () => tracker.currentWidget;
+
+  app.commands.addCommand(CommandIDs.restartAndVerify, {
+    label: trans.__('Restart Kernel and Verify Notebook…'),
+    caption: trans.__(
+      'Restart the kernel, run every code cell top to bottom and compare the outputs with the ones shown now'
+    ),
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: { toolbar: { type: 'boolean' } }
+      }
+    },
+    icon: verifyIcon,
+    isEnabled: () => {
+      const panel = current();
+      return (
+        panel !== null &&
+        !!panel.sessionContext.session?.kernel &&
+        !isRunning(panel)
+      );
+    },
+    execute: async () => {
+      const panel = current();
+      if (!panel || isRunning(panel)) {
+        return;
+      }
+      if (settings.confirm) {
+        const answer = await confirmRestart(trans, panel);
+        if (!answer.accept) {
+          return;
+        }
+        if (answer.dontAsk) {
+          setConfirm(false);
+        }
+      }
+      const session = new VerifySession({ panel, client, store, trans });
+      show(session);
+      const refresh = () =>
+        app.commands.notifyCommandChanged(CommandIDs.restartAndVerify);
+      session.changed.connect(refresh);
+      await session.start(
+        {
+          continueOnError: settings.continueOnError,
+          compare: compareOptions(settings)
+        },
+        new NotebookRunHost(panel, translator ?? undefined)
+      );
+    }
+  });
+
+  if (palette) {
+    palette.addItem({
+      command: CommandIDs.restartAndVerify,
+      category: trans.__('nbguard')
+    });
+  }
+
+  if (toolbarRegistry) {
+    toolbarRegistry.addFactory<NotebookPanel>('Notebook', TOOLBAR_ITEM, () => {
+      const button = new CommandToolbarButton({
+        commands: app.commands,
+        id: CommandIDs.restartAndVerify,
+        args: { toolbar: true },
+        icon: verifyIcon,
+        label: trans.__('Verify')
+      });
+      button.addClass('jp-nbguard-VerifyButton');
+      return button;
+    });
+  }
+
+  // A verification kept in the state database (a reload, or a run the page
+  // did not survive) comes back with its notebook.
+  const resume = (panel: NotebookPanel) => {
+    void panel.context.ready
+      .then(() => store.load(panel.context.path))
+      .then(stored => {
+        if (stored && !open.has(panel) && !panel.isDisposed) {
+          const session = new VerifySession({ panel, client, store, trans });
+          session.resume(stored);
+          show(session);
+        }
+      })
+      .catch(reason => {
+        console.error('nbguard: could not read a kept verification.', reason);
+      });
+  };
+  tracker.forEach(resume);
+  tracker.widgetAdded.connect((_, panel) => resume(panel));
+  tracker.currentChanged.connect(() =>
+    app.commands.notifyCommandChanged(CommandIDs.restartAndVerify)
+  );
+}

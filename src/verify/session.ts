@@ -1,0 +1,346 @@
+import { ICodeCellModel } from '@jupyterlab/cells';
+import { NotebookPanel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import type { IVerifyCell, IVerifyOptions, VerifyClient } from './api';
+import { expectsError, isSkipped, tagsOf } from './markers';
+import { buildReport, IReport, IReportCell } from './report';
+import {
+  IRunCell,
+  IRunHost,
+  IRunOutcome,
+  IRunProgress,
+  VerifyRunner
+} from './runner';
+import {
+  INotebookSnapshot,
+  IStoredVerification,
+  restoreSnapshot,
+  SnapshotStore,
+  takeSnapshot
+} from './snapshot';
+
+/**
+ * Where a verification stands.
+ *
+ * - `running`: restarting the kernel or running cells (see `progress`);
+ * - `comparing`: waiting for the server's comparison;
+ * - `report`: the comparison is in;
+ * - `failed`: the comparison could not be had (see `error`);
+ * - `interrupted`: found in the state database without a report (the page
+ *   was reloaded or closed mid-run); only restoring is possible.
+ */
+export type VerifyPhase =
+  'running' | 'comparing' | 'report' | 'failed' | 'interrupted';
+
+/**
+ * One notebook's verification: the snapshot, the run and the report. It
+ * lives until the user dismisses it, and keeps the snapshot in the state
+ * database all that time.
+ */
+export class VerifySession {
+  /**
+   * Create a session.
+   *
+   * @param options The notebook and the services to use.
+   */
+  constructor(options: VerifySession.IOptions) {
+    this.panel = options.panel;
+    this._client = options.client;
+    this._store = options.store;
+    this._trans = options.trans;
+  }
+
+  /**
+   * The notebook being verified.
+   */
+  readonly panel: NotebookPanel;
+
+  /**
+   * Emitted whenever anything the panel shows changes.
+   */
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  get phase(): VerifyPhase {
+    return this._phase;
+  }
+
+  /**
+   * The run's progress while `phase` is `running`.
+   */
+  get progress(): IRunProgress | null {
+    return this._runner?.progress ?? null;
+  }
+
+  get report(): IReport | null {
+    return this._report;
+  }
+
+  /**
+   * Why the comparison failed, when `phase` is `failed`.
+   */
+  get error(): string | null {
+    return this._error;
+  }
+
+  /**
+   * Whether the previous outputs have been put back.
+   */
+  get restored(): boolean {
+    return this._restored;
+  }
+
+  get snapshot(): INotebookSnapshot | null {
+    return this._stored?.snapshot ?? null;
+  }
+
+  /**
+   * Snapshot the outputs, restart the kernel, run every code cell and have
+   * the server compare. Never rejects: failures end in `failed`.
+   *
+   * @param options How to run and compare.
+   * @param host The kernel to run on (a fake one in tests).
+   */
+  async start(
+    options: VerifySession.IRunOptions,
+    host: IRunHost
+  ): Promise<void> {
+    const model = this.panel.content.model;
+    if (!model) {
+      return;
+    }
+    const snapshot = takeSnapshot(model, this.panel.context.path);
+    this._stored = { snapshot, report: null, ended: null, stoppedAt: null };
+    this._restored = false;
+    await this._persist();
+    const runner = new VerifyRunner({
+      cells: this._runCells(),
+      host,
+      stopOnError: !options.continueOnError
+    });
+    this._runner = runner;
+    runner.progressChanged.connect(() => this._changed.emit(), this);
+    this._setPhase('running');
+    const outcome = await runner.run();
+    this._setPhase('comparing');
+    await this._compare(outcome, options.compare);
+  }
+
+  /**
+   * Cancel the run: interrupt the kernel and report what ran.
+   */
+  async cancel(): Promise<void> {
+    await this._runner?.cancel();
+  }
+
+  /**
+   * Put back the outputs and execution counts from before the run.
+   *
+   * @returns How many cells were restored.
+   */
+  restore(): number {
+    const model = this.panel.content.model;
+    const snapshot = this.snapshot;
+    if (!model || !snapshot) {
+      return 0;
+    }
+    const count = restoreSnapshot(model, snapshot);
+    this._restored = true;
+    this._changed.emit();
+    return count;
+  }
+
+  /**
+   * Forget the snapshot: the report's job is done.
+   */
+  async dismiss(): Promise<void> {
+    await this._runner?.cancel();
+    const path = this.snapshot?.path ?? this.panel.context.path;
+    this._stored = null;
+    await this._store.remove(path);
+  }
+
+  /**
+   * Take up a verification found in the state database (after a reload).
+   *
+   * @param stored What was kept.
+   */
+  resume(stored: IStoredVerification): void {
+    this._stored = stored;
+    if (stored.report && stored.ended) {
+      this._report = buildReport(
+        this._trans,
+        stored.report,
+        this._reportCells(),
+        stored.ended,
+        stored.stoppedAt
+      );
+      this._setPhase('report');
+    } else {
+      this._setPhase('interrupted');
+    }
+  }
+
+  /**
+   * The code cells to run, in page order, with their markers.
+   */
+  private _runCells(): IRunCell[] {
+    const cells: IRunCell[] = [];
+    for (const widget of this.panel.content.widgets) {
+      const model = widget.model;
+      if (model.type !== 'code') {
+        continue;
+      }
+      const source = model.sharedModel.getSource();
+      const tags = tagsOf(model.metadata);
+      cells.push({
+        id: model.id,
+        skip: isSkipped(source, tags),
+        expectError: expectsError(source, tags)
+      });
+    }
+    return cells;
+  }
+
+  /**
+   * The code cells as the report names them, after the run.
+   */
+  private _reportCells(): IReportCell[] {
+    const cells: IReportCell[] = [];
+    this.panel.content.widgets.forEach((widget, index) => {
+      if (widget.model.type === 'code') {
+        const model = widget.model as ICodeCellModel;
+        cells.push({
+          id: model.id,
+          index,
+          executionCount: model.executionCount ?? null
+        });
+      }
+    });
+    return cells;
+  }
+
+  /**
+   * The `verify/compare` cells: the snapshot against the outputs now shown.
+   */
+  private _compareCells(outcome: IRunOutcome): IVerifyCell[] {
+    const before = new Map(
+      (this.snapshot?.cells ?? []).map(cell => [cell.id, cell])
+    );
+    const cells: IVerifyCell[] = [];
+    for (const widget of this.panel.content.widgets) {
+      const saved = before.get(widget.model.id);
+      if (widget.model.type !== 'code' || !saved) {
+        continue;
+      }
+      const model = widget.model as ICodeCellModel;
+      cells.push({
+        id: model.id,
+        source: model.sharedModel.getSource(),
+        tags: tagsOf(model.metadata),
+        before: {
+          execution_count: saved.execution_count,
+          outputs: saved.outputs
+        },
+        after: {
+          ran: outcome.ran.has(model.id),
+          outputs: model.outputs.toJSON()
+        }
+      });
+    }
+    return cells;
+  }
+
+  private async _compare(
+    outcome: IRunOutcome,
+    options: IVerifyOptions
+  ): Promise<void> {
+    const kernel = this.panel.sessionContext.session?.kernel;
+    try {
+      const response = await this._client.compare({
+        // A dead kernel's id would only earn a 404; compare without it.
+        kernel_id: outcome.ended === 'died' ? null : (kernel?.id ?? null),
+        cells: this._compareCells(outcome),
+        options
+      });
+      if (!this._stored) {
+        return;
+      }
+      this._stored = {
+        ...this._stored,
+        report: response,
+        ended: outcome.ended,
+        stoppedAt: outcome.stoppedAt
+      };
+      this._report = buildReport(
+        this._trans,
+        response,
+        this._reportCells(),
+        outcome.ended,
+        outcome.stoppedAt
+      );
+      await this._persist();
+      this._setPhase('report');
+    } catch (reason) {
+      console.error('nbguard: verify/compare failed.', reason);
+      this._error =
+        reason instanceof Error && reason.message
+          ? reason.message
+          : String(reason);
+      this._setPhase('failed');
+    }
+  }
+
+  private async _persist(): Promise<void> {
+    if (!this._stored) {
+      return;
+    }
+    try {
+      await this._store.save(this._stored);
+    } catch (reason) {
+      console.error('nbguard: could not keep the snapshot.', reason);
+    }
+  }
+
+  private _setPhase(phase: VerifyPhase): void {
+    this._phase = phase;
+    this._changed.emit();
+  }
+
+  private readonly _client: VerifyClient;
+  private readonly _store: SnapshotStore;
+  private readonly _trans: TranslationBundle;
+  private _phase: VerifyPhase = 'running';
+  private _runner: VerifyRunner | null = null;
+  private _stored: IStoredVerification | null = null;
+  private _report: IReport | null = null;
+  private _error: string | null = null;
+  private _restored = false;
+  private readonly _changed = new Signal<this, void>(this);
+}
+
+/**
+ * Types of the verification session.
+ */
+export namespace VerifySession {
+  export interface IOptions {
+    readonly panel: NotebookPanel;
+    readonly client: VerifyClient;
+    readonly store: SnapshotStore;
+    readonly trans: TranslationBundle;
+  }
+
+  export interface IRunOptions {
+    /**
+     * Run past errors that were not expected.
+     */
+    readonly continueOnError: boolean;
+    /**
+     * The comparison options sent to the server.
+     */
+    readonly compare: IVerifyOptions;
+  }
+}
