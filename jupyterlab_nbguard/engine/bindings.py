@@ -50,6 +50,7 @@ class CellFlow:
         identity: str | None = None,
         *,
         merge: bool = False,
+        instance_of: str | None = None,
     ) -> None:
         """``name`` now holds a new value computed from ``frame``.
 
@@ -70,6 +71,7 @@ class CellFlow:
             frozenset(frame.deps),
             frozenset(frame.calls),
             identity,
+            None if merge else instance_of,
         )
 
     def mutate(self, name: str, path: str, frame: Frame) -> None:

@@ -50,6 +50,7 @@ def _facts(visitor: DefUseVisitor, displays: bool) -> CellFacts:
         reads=tuple(cell.reads),
         defines=tuple(cell.defines),
         mutates=tuple(cell.mutates),
+        requires=tuple(cell.requires),
         deletes=tuple(cell.deletes),
         calls=tuple(cell.calls),
         accumulates=tuple(cell.accumulates),
@@ -62,6 +63,7 @@ def _facts(visitor: DefUseVisitor, displays: bool) -> CellFacts:
                 writes=frozenset(sink.writes),
                 mutates=frozenset(u.name for u in sink.mutates),
                 calls=frozenset(u.name for u in sink.calls),
+                is_class=name in visitor.classes,
             )
             for name, sink in visitor.functions.items()
         },

@@ -42,6 +42,8 @@ class Binding(NamedTuple):
     bodies read from globals is resolved against the history when the cell runs.
     ``identity`` is set when re-running the binding gives the same object back
     (``import numpy as np``, the same ``def`` text): such a re-run is no change.
+    ``instance_of`` names the callee when the value is ``Callee(...)``: if that
+    is a class, ``name.m()`` later runs its method ``m``.
     """
 
     name: str
@@ -50,6 +52,7 @@ class Binding(NamedTuple):
     deps: frozenset[str]
     calls: frozenset[str] = frozenset()
     identity: str | None = None
+    instance_of: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class FunctionFacts:
     writes: frozenset[str] = frozenset()  # `global x; x = ...`
     mutates: frozenset[str] = frozenset()
     calls: frozenset[str] = frozenset()
+    is_class: bool = False
 
     read_names: frozenset[str] = field(init=False, repr=False, compare=False)
 
@@ -85,6 +89,8 @@ class CellFacts:
     resolved across cells later. ``bindings`` say, per name changed, what the new
     value depends on; ``call_sites`` pair the functions each statement calls
     with what that statement read, for globals those functions write.
+    ``requires`` are the stores into objects the cell did not bind first: the
+    object must exist, though its value is not read.
     ``accumulates`` are names the cell grows from their own previous value
     (``x += 1``, ``x = x + 1``, ``items.append(...)``).
     ``displays`` is set when the cell ends in an expression whose value IPython
@@ -96,6 +102,7 @@ class CellFacts:
     reads: tuple[NameUse, ...] = ()
     defines: tuple[NameUse, ...] = ()
     mutates: tuple[NameUse, ...] = ()
+    requires: tuple[NameUse, ...] = ()
     deletes: tuple[NameUse, ...] = ()
     calls: tuple[NameUse, ...] = ()
     accumulates: tuple[NameUse, ...] = ()
@@ -110,6 +117,8 @@ class CellFacts:
     read_names: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Paths read from outside the cell (``d['k']`` where the key is static).
     read_paths: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Names the cell needs bound: read, or stored into without binding first.
+    needed_names: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Names called while the cell runs.
     call_names: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Names the cell binds (or rebinds) at top level.
@@ -135,6 +144,7 @@ class CellFacts:
         derived = {
             "read_names": frozenset(u.name for u in self.reads),
             "read_paths": frozenset(u.key for u in self.reads),
+            "needed_names": frozenset(u.name for u in (*self.reads, *self.requires)),
             "call_names": frozenset(u.name for u in self.calls),
             "defined_names": defined,
             "mutated_names": mutated,

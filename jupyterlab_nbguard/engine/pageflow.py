@@ -126,9 +126,9 @@ class PageFlow:
             position, cell, facts = self.cells[index]
             # Set operations run in C: the per-read Python work is for misses only.
             # A store into an object needs the object: it counts here.
-            missing = (facts.read_names | facts.mutated_names) - bound
+            missing = facts.needed_names - bound
             if missing:
-                for use in (*facts.reads, *facts.mutates):
+                for use in (*facts.reads, *facts.requires):
                     if use.name in missing and not is_preset(use.name):
                         missing = missing - {use.name}
                         self.unbound.append(

@@ -16,6 +16,7 @@ class Sink:
     reads: list[NameUse] = field(default_factory=list)
     defines: list[NameUse] = field(default_factory=list)
     mutates: list[NameUse] = field(default_factory=list)
+    requires: list[NameUse] = field(default_factory=list)
     deletes: list[NameUse] = field(default_factory=list)
     calls: list[NameUse] = field(default_factory=list)
     accumulates: list[NameUse] = field(default_factory=list)

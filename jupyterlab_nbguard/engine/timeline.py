@@ -68,6 +68,7 @@ class Timeline:
         self.version = 0
         self._live: dict[str, int] = {}
         self._functions: dict[str, FunctionFacts] = {}
+        self._instances: dict[str, str] = {}  # name -> class it was made from
         self._identity: dict[str, tuple[str, tuple[tuple[str, int | None], ...]]] = {}
         self._outputs: list[str] = []
         self._provisional: list[int] = []  # consumed while still marked running
@@ -134,7 +135,7 @@ class Timeline:
             if target != key:
                 aliases[target] = key
             reads[target] = log.writer(target, index)
-        lookup = chained_lookup(facts.functions, self._functions)
+        lookup = self._lookup(facts)
         called = [n for n in facts.call_names if lookup(n) is not None]
         effects = resolve_calls(called, lookup) if called else CallEffects()
         via: dict[str, str] = {}
@@ -192,8 +193,18 @@ class Timeline:
             elif not _is_output(name):
                 self._live[name] = index
         for name in facts.defined_names & self._functions.keys():
+            prefix = name + "."
+            for key in [k for k in self._functions if k.startswith(prefix)]:
+                del self._functions[key]
             del self._functions[name]
         self._functions.update(facts.functions)
+        for binding in facts.bindings:
+            if binding.change is not Change.MUTATE:
+                cls = self._functions.get(binding.instance_of or "")
+                if cls is not None and cls.is_class:
+                    self._instances[binding.name] = cls.name
+                else:
+                    self._instances.pop(binding.name, None)
         if execution.cell_id is not None:
             self.last_run[execution.cell_id] = index
 
@@ -209,6 +220,24 @@ class Timeline:
                 self.deps_by_root.setdefault(root, []).append((index, name, key))
                 if writer is not None:
                     self.dependents.setdefault((writer, root), []).append((index, name))
+
+    def _lookup(self, facts: CellFacts) -> Callable[[str], FunctionFacts | None]:
+        """Find what a call runs: a function, a class, or ``obj.m`` by ``obj``'s class."""
+        plain = chained_lookup(facts.functions, self._functions)
+        local = {
+            b.name: b.instance_of
+            for b in facts.bindings
+            if b.instance_of and b.instance_of in facts.functions
+        }
+
+        def find(name: str) -> FunctionFacts | None:
+            receiver, dot, method = name.partition(".")
+            if not dot:
+                return plain(name)
+            cls = local.get(receiver) or self._instances.get(receiver) or receiver
+            return plain(f"{cls}.{method}")
+
+        return find
 
     def _unchanged(self, binding: Binding, deps: Inputs) -> bool:
         """Whether re-running ``binding`` gives back the object the name holds.

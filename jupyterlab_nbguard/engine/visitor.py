@@ -53,6 +53,10 @@ MUTATING_FUNCTIONS = frozenset(
 )  # fmt: skip
 
 
+#: What ``Class(...)`` runs.
+_CONSTRUCTORS = ("__new__", "__init__", "__post_init__")
+
+
 def _digest(node: ast.AST) -> str:
     """A short fingerprint of a definition's code, positions ignored."""
     return hashlib.blake2b(ast.dump(node).encode(), digest_size=8).hexdigest()
@@ -68,6 +72,9 @@ class DefUseVisitor(ast.NodeVisitor):
         self._sinks = [self.cell]
         self.functions: dict[str, Sink] = {}
         self._class_owner: str | None = None
+        self._method_of: str | None = None
+        self._instance_of: str | None = None
+        self.classes: set[str] = set()
         self.opaque = False
         self.syntax_error: tuple[str, Range] | None = None
         self.flow = CellFlow()
@@ -206,7 +213,13 @@ class DefUseVisitor(ast.NodeVisitor):
     def _bind(self, name: str) -> None:
         # Under an `if`/`for`/`try`, an earlier binding may be what survives.
         merge = bool(self._control)
-        self.flow.bind(name, self._binding_frame(), self._identity, merge=merge)
+        self.flow.bind(
+            name,
+            self._binding_frame(),
+            self._identity,
+            merge=merge,
+            instance_of=self._instance_of,
+        )
 
     def _delete(self, name: str, where: Range) -> None:
         scope = self._scopes[-1]
@@ -234,6 +247,8 @@ class DefUseVisitor(ast.NodeVisitor):
             return
         where = self.loc.node_range(root)
         self._sink.mutates.append(NameUse(name, where, path))
+        if len(self._sinks) == 1 and scopes.is_global(self._scopes, name):
+            self.cell.requires.append(NameUse(name, where))
         if len(self._sinks) > 1 and scopes.is_global(self._scopes, name):
             # A body needs the object it changes: callers depend on it.
             self._sink.reads.append(NameUse(name, where))
@@ -313,9 +328,12 @@ class DefUseVisitor(ast.NodeVisitor):
             and value.left.id == first.id
         ):
             self._accumulate(value.left)
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            self._instance_of = value.func.id
         with self._pushed(self._targets, self._frame() or Frame()):
             for target in node.targets:
                 self.visit(target)
+        self._instance_of = None
 
     def _assign_elementwise(self, node: ast.Assign) -> bool:
         """``lo, hi = a, b``: each target depends on its own element only."""
@@ -539,6 +557,8 @@ class DefUseVisitor(ast.NodeVisitor):
             and k.value.value is True
             for k in node.keywords
         )
+        if isinstance(func, ast.Attribute):
+            self._method_call(func)
         if isinstance(func, ast.Attribute) and mutating and static_path(func.value):
             with self._pushed(self._frames, Frame()) as arguments:
                 self._visit_arguments(node)
@@ -568,6 +588,23 @@ class DefUseVisitor(ast.NodeVisitor):
             self._mutate(node.args[0], arguments)
             return
         self._visit_arguments(node)
+
+    def _method_call(self, func: ast.Attribute) -> None:
+        """``obj.m(...)``: record ``obj.m`` to resolve against ``obj``'s class.
+
+        At module level the receiver's class is known only when the history
+        runs (``clf = Model()``); in a method, ``self.m()`` is ``Class.m``.
+        """
+        receiver = func.value
+        if not isinstance(receiver, ast.Name):
+            return
+        where = self.loc.node_range(func)
+        if len(self._sinks) == 1:
+            self._sink.calls.append(NameUse(f"{receiver.id}.{func.attr}", where))
+            if (frame := self._frame()) is not None:
+                frame.calls.add(f"{receiver.id}.{func.attr}")
+        elif receiver.id == "self" and self._method_of is not None:
+            self._sink.calls.append(NameUse(f"{self._method_of}.{func.attr}", where))
 
     def _visit_arguments(self, node: ast.Call) -> None:
         for arg in node.args:
@@ -624,11 +661,14 @@ class DefUseVisitor(ast.NodeVisitor):
             bound=(scopes.parameters(args) | set(scopes.local_stores(body))) - declared,
             declared_global=declared,
         )
+        method_of = self._class_owner if len(self._sinks) == 1 else self._method_of
         self._sinks.append(self._function_sink(owner))
         self._scopes.append(scope)
         outer_owner, self._class_owner = self._class_owner, None
+        outer_method, self._method_of = self._method_of, method_of
         for stmt in body:
             self.visit(stmt)
+        self._method_of = outer_method
         self._class_owner = outer_owner
         self._scopes.pop()
         self._sinks.pop()
@@ -637,9 +677,10 @@ class DefUseVisitor(ast.NodeVisitor):
         """The sink for a deferred body: a new one for a top-level def."""
         if len(self._sinks) > 1:
             return self._sink  # nested: charged to the outermost function
-        owner = self._class_owner or name
-        if self._class_owner is None or owner not in self.functions:
-            self.functions[owner] = Sink()
+        # A method is its own entry, ``Class.method``: instantiating runs
+        # ``__init__`` only, and ``obj.m()`` runs ``m`` (see :mod:`.timeline`).
+        owner = f"{self._class_owner}.{name}" if self._class_owner else name
+        self.functions[owner] = Sink()
         return self.functions[owner]
 
     def _visit_signature(self, args: ast.arguments) -> None:
@@ -661,7 +702,11 @@ class DefUseVisitor(ast.NodeVisitor):
             self.visit(keyword.value)
         top_level = len(self._sinks) == 1
         if top_level:
-            self.functions[node.name] = Sink()
+            where = self.loc.name_range(node.name, node)
+            self.classes.add(node.name)
+            self.functions[node.name] = Sink(
+                calls=[NameUse(f"{node.name}.{m}", where) for m in _CONSTRUCTORS]
+            )
         outer_owner = self._class_owner
         self._class_owner = node.name if top_level else outer_owner
         self._scopes.append(Scope("class"))

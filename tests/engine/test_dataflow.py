@@ -244,3 +244,17 @@ def test_a_repeated_import_is_no_change():
     assert findings(nb, history(nb, 0, 1, 0)) == set()
     other = history(nb, 0, 1, (0, "import cmath as math"))
     assert findings(nb, other) == {("NBG201", "c1")}
+
+
+def test_a_method_call_reads_what_that_method_reads():
+    nb = cells(
+        "SMOOTHING = 1.0",
+        "class Filter:\n    def __init__(self):\n        self.n = 0\n"
+        "    def fit(self, xs):\n        self.n = len(xs)\n"
+        "    def score(self):\n        return self.n + SMOOTHING",
+        "clf = Filter()",
+        "clf.fit([1, 2])",
+        "p = clf.score()",
+    )
+    ran = history(nb, 0, 1, 2, 3, 4, "SMOOTHING = 0.0")
+    assert findings(nb, ran) == {("NBG201", "c4")}

@@ -122,9 +122,16 @@ def test_function_bodies_are_deferred_and_recorded_per_function():
     assert f.read_names == frozenset()
 
 
-def test_methods_are_charged_to_their_class():
-    f = analyse("class Model:\n    def fit(self):\n        return data\nModel().fit()")
-    assert sorted(f.functions["Model"].read_names) == ["data"]
+def test_methods_are_kept_per_class_and_method():
+    f = analyse(
+        "class Model:\n    def __init__(self):\n        self.k = K\n"
+        "    def fit(self):\n        return self.step(data)\nModel().fit()"
+    )
+    assert f.functions["Model"].is_class
+    assert "Model.__init__" in f.functions["Model"].calls
+    assert sorted(f.functions["Model.__init__"].read_names) == ["K"]
+    assert sorted(f.functions["Model.fit"].read_names) == ["data"]
+    assert f.functions["Model.fit"].calls == {"Model.step"}
 
 
 def test_ranges_are_exact_and_in_utf16_columns():
