@@ -75,7 +75,7 @@ class CellFlow:
         )
 
     def mutate(self, name: str, path: str, frame: Frame) -> None:
-        """The object at ``path`` (under ``name``) was changed in place from ``frame``."""
+        """The object at ``path`` (under ``name``) was changed, from ``frame``."""
         local = self._local.get(name)
         bound = self._records.get((name, name))
         if local is not None and bound is not None and bound.change is Change.BIND:

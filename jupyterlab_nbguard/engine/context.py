@@ -7,7 +7,7 @@ check and cached here, as marimo's ``LintContext.get_graph()`` does.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from functools import cached_property
 
 from .facts import CellFacts

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import ast
 
+from .callsites import MUTATING_METHODS, RETURNING_METHODS
 from .facts import Binding, CellFacts, Change, FunctionFacts
 from .ipython import is_ipython_call
 from .positions import LineIndex
-from .syntax import parse_code
-from .visitor import MUTATING_METHODS, RETURNING_METHODS, DefUseVisitor
+from .syntax import ParseFailure, parse_code
+from .visitor import DefUseVisitor
 
 #: Calls whose value is None: a cell ending in one shows no ``Out[n]``.
 _SILENT_CALLS = frozenset({"print", "display", "show", "info", "pprint", "plot"})
@@ -77,8 +78,8 @@ def analyse(source: str) -> CellFacts:
     """Return the def/use facts of one cell's source; never raises."""
     index = LineIndex(source)
     parsed = parse_code(source, index)
-    if not hasattr(parsed, "tree"):
-        return CellFacts(syntax_error=(parsed.message, parsed.range))  # type: ignore[union-attr]
+    if isinstance(parsed, ParseFailure):
+        return CellFacts(syntax_error=(parsed.message, parsed.range))
     visitor = DefUseVisitor(parsed.locator)
     try:
         visitor.statements(parsed.tree.body)

@@ -161,7 +161,7 @@ class CellFacts:
         return next((u for u in self.reads if u.name == root), None)
 
     def first_use(self, name: str) -> NameUse | None:
-        """Where the cell first reads, calls or mutates ``name`` (or a path under it)."""
+        """Where the cell first reads, calls or mutates ``name`` (or a path in it)."""
         root = root_of(name)
         for uses in (self.reads, self.calls, self.mutates):
             exact = next((u for u in uses if u.key == name), None)

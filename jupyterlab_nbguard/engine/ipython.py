@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from .syntax import ParseFailure, parse_code
 
 if TYPE_CHECKING:
-    from .visitor import DefUseVisitor
+    from .walker import Walker
 
 #: Magics whose argument is Python run in the user namespace, defining names.
 DEFINING_MAGICS = frozenset({"time", "prun", "capture"})
@@ -38,7 +38,7 @@ def is_ipython_call(node: ast.Call) -> bool:
     )
 
 
-def visit_ipython_call(visitor: DefUseVisitor, node: ast.Call) -> bool:
+def visit_ipython_call(visitor: Walker, node: ast.Call) -> bool:
     """Handle ``get_ipython().<method>(...)`` the way IPython would run it."""
     if not is_ipython_call(node):
         return False
@@ -60,7 +60,7 @@ def visit_ipython_call(visitor: DefUseVisitor, node: ast.Call) -> bool:
     return True
 
 
-def _line_magic(visitor: DefUseVisitor, magic: str, argument: str, line: int) -> None:
+def _line_magic(visitor: Walker, magic: str, argument: str, line: int) -> None:
     if magic in DEFINING_MAGICS:
         _embedded(visitor, argument, line, private=False)
     elif magic in READING_MAGICS:
@@ -73,7 +73,7 @@ def _line_magic(visitor: DefUseVisitor, magic: str, argument: str, line: int) ->
                 visitor.store(name, visitor.loc.name_range(name, ast.Pass()))
 
 
-def _cell_magic(visitor: DefUseVisitor, magic: str, arguments: str, line: int) -> None:
+def _cell_magic(visitor: Walker, magic: str, arguments: str, line: int) -> None:
     loc = visitor.loc
     first = line + loc.line_offset
     if magic == "capture" and arguments.split():
@@ -92,7 +92,7 @@ def _cell_magic(visitor: DefUseVisitor, magic: str, arguments: str, line: int) -
     )
 
 
-def _embedded(visitor: DefUseVisitor, code: str, line: int, *, private: bool) -> None:
+def _embedded(visitor: Walker, code: str, line: int, *, private: bool) -> None:
     if not code.strip():
         return
     loc = visitor.loc
@@ -101,7 +101,7 @@ def _embedded(visitor: DefUseVisitor, code: str, line: int, *, private: bool) ->
     _visit_parsed(visitor, parsed, private=private)
 
 
-def _visit_parsed(visitor: DefUseVisitor, parsed: object, *, private: bool) -> None:
+def _visit_parsed(visitor: Walker, parsed: object, *, private: bool) -> None:
     if isinstance(parsed, ParseFailure):
         visitor.syntax_error = visitor.syntax_error or (parsed.message, parsed.range)
         return

@@ -25,7 +25,7 @@ class Sink:
 
 @dataclass
 class Scope:
-    """One block of name resolution: the module, a function, a class, a comprehension."""
+    """One block of name resolution: module, function, class or comprehension."""
 
     kind: str  # "module" | "function" | "class" | "comprehension"
     bound: set[str] = field(default_factory=set)

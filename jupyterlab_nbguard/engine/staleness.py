@@ -132,7 +132,7 @@ class StalenessIndex:
     def _changes_after(
         self, key: str, reader: int, value: tuple[str, int | None] | None
     ) -> list[Invalidation]:
-        """Changes of ``key`` after ``reader`` read it (not by steps that used ``value``)."""
+        """Changes of ``key`` after ``reader`` read it, except by users of ``value``."""
         steps = self.timeline.steps
         found: list[Invalidation] = []
         disagreeing = 0

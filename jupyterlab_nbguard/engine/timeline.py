@@ -166,12 +166,12 @@ class Timeline:
             changes.append((binding.name, binding.path, binding.change))
             values.setdefault(binding.name, {}).update(deps)
             self._remember_identity(binding, deps)
-        for calls, deps in facts.call_sites:
+        for calls, read in facts.call_sites:
             for name in resolve_calls(calls, lookup).writes:
                 if name not in values:
                     changes.append((name, name, Change.MUTATE))
                     values[name] = {
-                        **inputs(deps, calls),
+                        **inputs(read, calls),
                         name: log.writer(name, index),
                     }
         if facts.displays is not None:
@@ -222,7 +222,7 @@ class Timeline:
                     self.dependents.setdefault((writer, root), []).append((index, name))
 
     def _lookup(self, facts: CellFacts) -> Callable[[str], FunctionFacts | None]:
-        """Find what a call runs: a function, a class, or ``obj.m`` by ``obj``'s class."""
+        """Find what a call runs: a function, a class, or ``obj.m`` by its class."""
         plain = chained_lookup(facts.functions, self._functions)
         local = {
             b.name: b.instance_of

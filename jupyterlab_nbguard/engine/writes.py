@@ -76,7 +76,7 @@ class WriteLog:
         return best
 
     def writer(self, path: str, step: int) -> int | None:
-        """The step whose write ``path`` holds just before ``step`` (None if unbound)."""
+        """The step whose write ``path`` holds just before ``step`` (None: unbound)."""
         found = self.last_before(path, step)
         if found is None:
             return None
@@ -86,7 +86,7 @@ class WriteLog:
         return found
 
     def next_after(self, path: str, step: int, skip: int = -1) -> int | None:
-        """The first step after ``step`` (other than ``skip``) that overlapped ``path``."""
+        """The first step after ``step`` (not ``skip``) that overlapped ``path``."""
         best: int | None = None
         for steps in self._lists(path):
             i = bisect_right(steps, step)

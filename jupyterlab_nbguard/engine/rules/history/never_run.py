@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
-from ..base import Needs, Rule
+from ..base import Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
