@@ -38,9 +38,9 @@ def hazards(tmp_path: Path) -> Path:
     return write(
         tmp_path / "hazards.ipynb",
         ("# md intro", "md"),
-        ("prices = [3, 4]", 1),
+        ("prices = [3, 4, 5]", 3),  # edited and run again, above its reader
         ("total = sum(prices)", 2),
-        ("prices = [3, 4, 5]", 3),
+        ("prices = [3, 4]", 1),
         ("print(rate)", 5),
         ("rate = 0.05", 4),
         ("print(totl)", 6),
@@ -75,7 +75,7 @@ def test_every_saved_hazard_in_json(hazards: Path):
     (file,) = json.loads(out)["files"]
     found = {(d["code"], d["cell_id"]) for d in file["diagnostics"]}
     ids = [c["id"] for c in nbformat.read(str(hazards), 4).cells]
-    assert ("NBG201", ids[2]) in found  # stale: prices rebound by [3]
+    assert ("NBG201", ids[2]) in found  # stale: prices rebound above by [3]
     assert ("NBG101", ids[4]) in found  # rate defined below
     assert ("NBG102", ids[6]) in found  # typo
     assert ("NBG204", ids[4]) in found  # read rate from a cell below
