@@ -13,8 +13,10 @@ from traitlets import Integer
 
 from .engine import Engine
 from .history import ExecutionObserver, HistoryStore
+from .history.sessions import KernelSessions
+from .server.checks import CheckService
 from .server.connection import observing_connection_class
-from .server.handlers import NamespaceCache, route_table
+from .server.handlers import route_table
 
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
 
@@ -46,7 +48,11 @@ class NbGuardApp(ExtensionApp):
         # checks stay off the event loop that proxies kernel messages.
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
         self.observer = ExecutionObserver(self.store)
-        self.namespaces = NamespaceCache()
+        self.sessions = KernelSessions(self.store)
+        assert self.serverapp is not None  # set before settings are initialised
+        self.checks = CheckService(
+            self.engine, self.sessions, self.pool, self.serverapp.kernel_manager
+        )
         # ExtensionApp copies self.settings over the web app's settings after
         # this method, so the hook goes there.
         base = self.settings.get("kernel_websocket_connection_class")
@@ -55,7 +61,7 @@ class NbGuardApp(ExtensionApp):
         )
         # Restarts start a new epoch; shutdowns free the history. Subscribed,
         # not polled (jupyter_server emits kernel_actions events).
-        if self.serverapp is not None and self.serverapp.event_logger is not None:
+        if self.serverapp.event_logger is not None:
             self.serverapp.event_logger.add_listener(
                 schema_id=KERNEL_ACTIONS, listener=self._on_kernel_action
             )
@@ -64,9 +70,7 @@ class NbGuardApp(ExtensionApp):
     def initialize_handlers(self) -> None:
         """Register the REST routes."""
         self.handlers.extend(
-            route_table(
-                self.store, self.engine, self.pool, self.max_body_bytes, self.namespaces
-            )
+            route_table(self.sessions, self.checks, self.pool, self.max_body_bytes)
         )
 
     async def _on_kernel_action(
@@ -77,14 +81,9 @@ class NbGuardApp(ExtensionApp):
             return
         action = data.get("action")
         if action == "restart":
-            old = self.store.kernel(kernel_id).epoch
-            self.store.restart(kernel_id)
-            self.engine.forget((kernel_id, old))
+            self.sessions.restart(kernel_id)
         elif action == "shutdown":
-            epoch = self.store.kernel(kernel_id).epoch
-            self.store.forget(kernel_id)
-            self.engine.forget((kernel_id, epoch))
-            self.namespaces.forget(kernel_id)
+            self.sessions.forget(kernel_id)
 
     async def stop_extension(self) -> None:
         """Release the worker thread."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable, Sequence
 
 from .cache import FactsCache
 from .context import FlowCache, RuleContext
 from .diagnostic import Diagnostic
 from .model import Execution, ExecutionStatus, Notebook
+from .names import is_preset
 from .registry import resolve_rules
+from .rules import Needs, Rule
 from .suppression import apply_suppressions
 from .timeline import Timeline
 
@@ -18,52 +19,84 @@ class Engine:
     """Runs the rules over notebooks, caching what can be reused between checks.
 
     Cell facts are cached by source, so a check after editing one cell analyses
-    one cell. A kernel's replayed timeline is cached by ``history_key`` (kernel
-    id and epoch) and extended with new executions instead of being rebuilt.
+    one cell; the page-order flow resumes from the first cell that changed. The
+    execution-order replay is a :class:`~.timeline.Timeline` that the caller
+    keeps per kernel session (see ``history.sessions``) and passes in.
     """
 
-    def __init__(self, max_cached_cells: int = 20_000, max_timelines: int = 64) -> None:
+    def __init__(self, max_cached_cells: int = 20_000) -> None:
         self.facts = FactsCache(max_cached_cells)
         self._flows = FlowCache()
-        self._timelines: OrderedDict[Hashable, Timeline] = OrderedDict()
-        self._max_timelines = max_timelines
 
-    def _timeline(self, key: Hashable, executions: tuple[Execution, ...]) -> Timeline:
-        timeline = self._timelines.get(key)
+    def replay(
+        self, timeline: Timeline | None, executions: Sequence[Execution]
+    ) -> Timeline:
+        """``timeline`` extended with ``executions``, or a new replay of them.
+
+        A timeline is append-only: when ``executions`` does not continue what
+        it consumed (a record changed, the history was cut), it is rebuilt.
+        """
         if timeline is None or not timeline.extends(executions):
             timeline = Timeline(self.facts.facts)
-            self._timelines[key] = timeline
-            if len(self._timelines) > self._max_timelines:
-                self._timelines.popitem(last=False)
-        self._timelines.move_to_end(key)
         timeline.extend(executions)
         return timeline
 
-    def forget(self, key: Hashable) -> None:
-        """Drop the cached timeline of a kernel epoch that ended."""
-        self._timelines.pop(key, None)
-
-    def check(
+    def rules(
         self,
         notebook: Notebook,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] | None = None,
-        history_key: Hashable | None = None,
-    ) -> list[Diagnostic]:
-        """Return the diagnostics of ``notebook``, notebook-level ones first.
+    ) -> list[type[Rule]]:
+        """The selected rules that can run on ``notebook``, by what they need.
 
         Raises
         ------
         UnknownSelectorError
             If ``select`` or ``ignore`` names no rule.
         """
-        rules = resolve_rules(select, ignore)
-        timeline = None
-        if notebook.executions is not None and history_key is not None:
-            timeline = self._timeline(history_key, notebook.executions)
-        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
         python = notebook.language == "python"
-        rules = [r for r in rules if r.applies(python, notebook.has_kernel)]
+        return [
+            rule
+            for rule in resolve_rules(select, ignore)
+            if rule.applies(python, notebook.has_kernel)
+        ]
+
+    def wants_live_names(
+        self,
+        notebook: Notebook,
+        timeline: Timeline | None,
+        rules: Iterable[type[Rule]],
+    ) -> bool:
+        """Whether reading the live namespace would change this check's answer.
+
+        True when a rule that weighs live names runs and the history left names
+        bound that no cell of the notebook binds (orphan candidates).
+        """
+        if timeline is None or not any(Needs.LIVE_NAMES in r.needs for r in rules):
+            return False
+        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
+        defined = ctx.defined_in_notebook
+        return any(n not in defined and not is_preset(n) for n in timeline.live_names())
+
+    def check(
+        self,
+        notebook: Notebook,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        timeline: Timeline | None = None,
+    ) -> list[Diagnostic]:
+        """Return the diagnostics of ``notebook``, notebook-level ones first.
+
+        ``timeline`` is the kernel session's replay, already extended with
+        ``notebook.executions``; without it one is built for this check.
+
+        Raises
+        ------
+        UnknownSelectorError
+            If ``select`` or ``ignore`` names no rule.
+        """
+        rules = self.rules(notebook, select, ignore)
+        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
         found: list[Diagnostic] = []
         for rule in rules:
             found.extend(rule().check(ctx))

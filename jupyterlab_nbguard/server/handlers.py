@@ -1,23 +1,21 @@
-"""REST handlers: parse, call the store and the engine, serialise. Nothing else."""
+"""REST handlers: parse, authorise, call the services, serialise. Nothing else."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from concurrent.futures import Executor
-from dataclasses import replace
 from typing import Any
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from tornado import web
 
 from .._version import __version__
-from ..engine import Diagnostic, Engine, Notebook
-from ..engine.model import LiveName
 from ..engine.registry import UnknownSelectorError
 from ..engine.rules import ALL_RULES
-from ..history import HistoryStore
+from ..history.sessions import KernelSessions
+from .checks import CheckRequest, CheckService
 from .namespace import NamespaceUnavailable, read_namespace
 from .openapi import openapi_document
 from .requests import (
@@ -27,36 +25,9 @@ from .requests import (
     parse_body,
     parse_cells,
 )
-from .verify_store import VerifyStore
 
 API_VERSION = 1
 AUTH_RESOURCE = "kernels"
-
-
-class NamespaceCache:
-    """The last namespace read per kernel, valid until the kernel runs more code.
-
-    Keyed by (epoch, executions recorded): a namespace changes only when code
-    runs, so ``check`` probes the kernel at most once per execution.
-    """
-
-    def __init__(self) -> None:
-        self._entries: dict[str, tuple[tuple[int, int], tuple[LiveName, ...]]] = {}
-
-    def get(self, kernel_id: str, key: tuple[int, int]) -> tuple[LiveName, ...] | None:
-        """The cached names if still valid."""
-        entry = self._entries.get(kernel_id)
-        return entry[1] if entry and entry[0] == key else None
-
-    def put(
-        self, kernel_id: str, key: tuple[int, int], names: tuple[LiveName, ...]
-    ) -> None:
-        """Remember a fresh read."""
-        self._entries[kernel_id] = (key, names)
-
-    def forget(self, kernel_id: str) -> None:
-        """Drop a kernel's entry (shut down)."""
-        self._entries.pop(kernel_id, None)
 
 
 class NbGuardHandler(APIHandler):
@@ -66,20 +37,17 @@ class NbGuardHandler(APIHandler):
 
     def initialize(
         self,
-        store: HistoryStore,
-        engine: Engine,
+        sessions: KernelSessions,
+        checks: CheckService,
         pool: Executor,
         max_body_bytes: int,
-        namespaces: NamespaceCache,
-        verify_store: VerifyStore,
     ) -> None:
         """Receive collaborators from the route table (no globals, no lookups)."""
-        self.store = store
-        self.engine = engine
+        self.sessions = sessions
+        self.store = sessions.store
+        self.checks = checks
         self.pool = pool
         self.max_body_bytes = max_body_bytes
-        self.namespaces = namespaces
-        self.verify_store = verify_store
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         """Write JSON ``{"message", "reason"}``, rendering ``http_error`` messages."""
@@ -105,13 +73,14 @@ class NbGuardHandler(APIHandler):
 
     def kernel_language(self, kernel_id: str) -> str:
         """The language of a running kernel (``python`` when it cannot be told)."""
-        try:
-            spec = self.kernel_manager.get_kernel(kernel_id).kernel_spec
-        except Exception:
-            return "python"
-        if spec is None:
-            return "python"
-        return str(spec.language).lower() or "python"
+        return self.checks.language(kernel_id)
+
+    async def may(self, action: str) -> bool:
+        """Whether the current user may ``action`` on kernels (a side effect guard)."""
+        allowed = self.authorizer.is_authorized(
+            self, self.current_user, action, AUTH_RESOURCE
+        )
+        return bool(await ensure_async(allowed))
 
 
 class VersionHandler(NbGuardHandler):
@@ -165,71 +134,23 @@ class CheckHandler(NbGuardHandler):
     async def post(self) -> None:
         """Check the cells in the body against the kernel's history, if any."""
         data = parse_body(self.request.body, self.max_body_bytes)
-        cells = parse_cells(data)
-        kernel_id = optional_string(data, "kernel_id")
-        optional_string(data, "path")
-        select = optional_strings(data, "select")
-        ignore = optional_strings(data, "ignore")
-        notebook = Notebook(cells)
-        kernel: dict[str, Any] | None = None
-        key = None
-        if kernel_id is not None:
-            self.require_kernel(kernel_id)
-            snapshot = self.store.snapshot(kernel_id)
-            notebook = Notebook(
-                cells,
-                executions=snapshot.executions,
-                language=self.kernel_language(kernel_id),
-                deleted_cell_ids=snapshot.deleted_cell_ids,
-                verify=self.verify_store.get(kernel_id, snapshot.epoch),
-            )
-            key = (kernel_id, snapshot.epoch)
-            kernel = {
-                "id": kernel_id,
-                "epoch": snapshot.epoch,
-                "execution_count": snapshot.execution_count,
-                "executions": len(snapshot.executions),
-            }
-        diagnostics = await self._check(notebook, select, ignore, key)
-        if key is not None and any(d.code == "NBG203" for d in diagnostics):
-            # Orphans by the history: confirm they are live, and weigh them.
-            executions = len(notebook.executions or ())
-            live = await self._live_names(key[0], (key[1], executions))
-            if live is not None:
-                notebook = replace(notebook, live_names=live)
-                diagnostics = await self._check(notebook, select, ignore, key)
-        self.reply(
-            {"diagnostics": [d.to_json() for d in diagnostics], "kernel": kernel}
+        request = CheckRequest(
+            cells=parse_cells(data),
+            kernel_id=optional_string(data, "kernel_id"),
+            select=optional_strings(data, "select"),
+            ignore=optional_strings(data, "ignore"),
         )
-
-    async def _check(
-        self,
-        notebook: Notebook,
-        select: list[str] | None,
-        ignore: list[str] | None,
-        key: tuple[str, int] | None,
-    ) -> list[Diagnostic]:
-        loop = asyncio.get_running_loop()
+        optional_string(data, "path")
+        if request.kernel_id is not None:
+            self.require_kernel(request.kernel_id)
+        # Weighing orphans runs a silent request in the kernel: only for users
+        # who may run code there; a read-only user gets the history's answer.
+        may_execute = request.kernel_id is not None and await self.may("execute")
         try:
-            return await loop.run_in_executor(
-                self.pool, lambda: self.engine.check(notebook, select, ignore, key)
-            )
+            result = await self.checks.check(request, may_execute)
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
-
-    async def _live_names(
-        self, kernel_id: str, key: tuple[int, int]
-    ) -> tuple[LiveName, ...] | None:
-        cached = self.namespaces.get(kernel_id, key)
-        if cached is not None:
-            return cached
-        try:
-            names = await read_namespace(self.kernel_manager.get_kernel(kernel_id))
-        except NamespaceUnavailable as error:
-            self.log.debug("nbguard: namespace of %s not read: %s", kernel_id, error)
-            return None
-        self.namespaces.put(kernel_id, key, names)
-        return names
+        self.reply(result.to_json())
 
 
 class NamespaceHandler(NbGuardHandler):
@@ -278,28 +199,25 @@ class HistoryHandler(NbGuardHandler):
     def delete(self, kernel_id: str) -> None:
         """Forget the history, as if the kernel had restarted."""
         self.require_kernel(kernel_id)
-        self.store.restart(kernel_id)
+        self.sessions.restart(kernel_id)
         self.set_status(204)
         self.finish()
 
 
 def route_table(
-    store: HistoryStore,
-    engine: Engine,
+    sessions: KernelSessions,
+    checks: CheckService,
     pool: Executor,
     max_body_bytes: int,
-    namespaces: NamespaceCache,
 ) -> list[tuple[str, type[NbGuardHandler], dict[str, Any]]]:
     """The extension's routes, relative to the server's base URL."""
     from .verify_handlers import verify_routes  # it subclasses NbGuardHandler
 
     kwargs = {
-        "store": store,
-        "engine": engine,
+        "sessions": sessions,
+        "checks": checks,
         "pool": pool,
         "max_body_bytes": max_body_bytes,
-        "namespaces": namespaces,
-        "verify_store": VerifyStore(),
     }
     kernel = r"(?P<kernel_id>[^/]+)"
     return [

@@ -17,7 +17,8 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from tornado import web
 
-from ..verify import CellRun, Options, Sanitizer, verify
+from ..engine.model import VerifiedCell
+from ..verify import CellRun, Options, Sanitizer, Verification, verify
 from .handlers import AUTH_RESOURCE, NbGuardHandler
 from .requests import http_error, optional_string, parse_body
 
@@ -185,6 +186,21 @@ def parse_options(data: dict[str, Any]) -> Options:
     )
 
 
+def verified_cells(
+    result: Verification, sources: dict[str, str]
+) -> tuple[VerifiedCell, ...]:
+    """What NBG301 needs of a verification: each cell's status and verified code.
+
+    The code lets a finding end when its cell is edited. The result belongs to
+    the kernel session it was made in and goes when the kernel restarts.
+    """
+    return tuple(
+        VerifiedCell(c.cell_id, c.status.value, sources.get(c.cell_id, ""),
+                     c.consequence_of)
+        for c in result.cells
+    )  # fmt: skip
+
+
 class VerifyCompareHandler(NbGuardHandler):
     """``POST verify/compare``: compare outputs before and after a restart-and-run."""
 
@@ -202,13 +218,8 @@ class VerifyCompareHandler(NbGuardHandler):
         loop = asyncio.get_running_loop()
         result = await loop.run_in_executor(self.pool, verify, cells, options)
         if kernel_id is not None:
-            self.verify_store.put(
-                kernel_id,
-                self.store.snapshot(kernel_id).epoch,
-                result,
-                {c.id: c.source for c in cells},
-                self.kernel_manager.list_kernel_ids(),
-            )
+            sources = {c.id: c.source for c in cells}
+            self.sessions.get(kernel_id).verify = verified_cells(result, sources)
         self.reply(result.to_json())
 
     async def _require_execute(self) -> None:

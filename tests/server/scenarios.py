@@ -54,9 +54,15 @@ async def poll(
 
 
 STALE_CELLS = [
-    code_cell("prices", "prices = [3, 4]"),
+    code_cell("prices", "prices = [3, 4, 5]"),
     code_cell("total", "total = sum(prices)\ntotal"),
-    code_cell("more", "prices = [3, 4, 5]"),
+]
+#: What runs: ``prices`` as first written, ``total``, then ``prices`` again after
+#: an edit: an upstream change, so ``total`` shows what Restart & Run All would not.
+STALE_RUNS = [
+    ("prices", "prices = [3, 4]"),
+    ("total", STALE_CELLS[1]["source"]),
+    ("prices", STALE_CELLS[0]["source"]),
 ]
 
 
@@ -65,15 +71,16 @@ async def run_stale_scenario(
     kernel_id: str,
     nbguard: Callable[..., Awaitable[Any]],
 ) -> dict[str, Any]:
-    """Run ``STALE_CELLS`` in order over ``ws`` and check the foundation chain.
+    """Run ``STALE_RUNS`` over ``ws`` and check the foundation chain.
 
     Closes ``ws``, then asserts that the history holds the three executions with
     the cell ids sent, and that ``/check`` reports one NBG201 on ``total``,
-    underlining ``prices`` and pointing at ``more``. Returns that diagnostic.
+    underlining ``prices`` and pointing at the re-run of ``prices``. Returns that
+    diagnostic.
     """
-    # When the three cells run in order, the second becoming stale
-    for cell in STALE_CELLS:
-        reply = await ws.run(cell["source"], cell["id"])
+    # When prices and total run, then prices is edited and run again
+    for cell_id, source in STALE_RUNS:
+        reply = await ws.run(source, cell_id)
         assert reply["status"] == "ok", reply
     ws.close()
 
@@ -82,7 +89,7 @@ async def run_stale_scenario(
     validate(history, "HistoryResponse")
     assert history["kernel_id"] == kernel_id
     assert history["epoch"] == 0
-    assert [e["cell_id"] for e in history["executions"]] == ["prices", "total", "more"]
+    assert [e["cell_id"] for e in history["executions"]] == ["prices", "total", "prices"]
     assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
     assert {e["status"] for e in history["executions"]} == {"ok"}
     assert history["executions"][1]["code"] == STALE_CELLS[1]["source"]
@@ -99,7 +106,7 @@ async def run_stale_scenario(
         "start": {"line": 0, "column": 12},
         "end": {"line": 0, "column": 18},
     }
-    assert stale["related"][0]["cell_id"] == "more"
+    assert stale["related"][0]["cell_id"] == "prices"
     assert stale["related"][0]["execution_count"] == 3
     assert result["kernel"] == {
         "id": kernel_id,

@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import eventually
 from .kernel_client import V1, KernelWebsocket
-from .scenarios import STALE_CELLS, by_code, run_stale_scenario
+from .scenarios import STALE_CELLS, STALE_RUNS, by_code, run_stale_scenario
 
 
 @pytest.mark.parametrize("protocol", [None, V1], ids=["json", "v1-binary"])
@@ -65,8 +65,8 @@ async def test_stale_cell_is_not_reported_once_rerun(
     # Given the stale scenario
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, None)
-    for cell in STALE_CELLS:
-        await ws.run(cell["source"], cell["id"])
+    for cell_id, source in STALE_RUNS:
+        await ws.run(source, cell_id)
     # When the stale cell runs again
     await ws.run(STALE_CELLS[1]["source"], "total")
     ws.close()

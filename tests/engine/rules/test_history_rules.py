@@ -224,11 +224,14 @@ def test_the_timeline_is_reused_and_extended_per_kernel_epoch():
     engine = Engine()
     nb = cells("x = 1", "y = x")
     executions = ran(nb, 0, 1, 0)
-    first = engine.check(Notebook(nb, executions[:2]), history_key=("k", 0))
+    timeline = engine.replay(None, executions[:2])
+    first = engine.check(Notebook(nb, executions[:2]), timeline=timeline)
     assert first == []
-    later = engine.check(Notebook(nb, executions), history_key=("k", 0))
+    extended = engine.replay(timeline, executions)
+    later = engine.check(Notebook(nb, executions), timeline=extended)
     assert [d.code for d in later if d.severity.value != "info"] == ["NBG201"]
-    assert engine._timelines[("k", 0)].consumed == list(executions)
+    assert extended is timeline
+    assert timeline.consumed == list(executions)
 
 
 def test_never_run():
@@ -295,12 +298,13 @@ def test_the_cached_timeline_is_rebuilt_when_a_provisional_record_changes():
     nb = cells("x = 2", "y = x")
     running = Execution("x = 2", "c0", 3, ExecutionStatus.RUNNING)
     later = Execution("z = 0", None, 4)
-    first = engine.check(
-        Notebook(nb, (*ran(nb, 0, 1), running, later)), history_key=("k", 0)
-    )
+    first_history = (*ran(nb, 0, 1), running, later)
+    timeline = engine.replay(None, first_history)
+    first = engine.check(Notebook(nb, first_history), timeline=timeline)
     assert [d.code for d in first if d.code == "NBG201"] == ["NBG201"]
     aborted = Execution("x = 2", "c0", 3, ExecutionStatus.ABORTED)
-    second = engine.check(
-        Notebook(nb, (*ran(nb, 0, 1), aborted, later)), history_key=("k", 0)
-    )
+    second_history = (*ran(nb, 0, 1), aborted, later)
+    rebuilt = engine.replay(timeline, second_history)
+    assert rebuilt is not timeline
+    second = engine.check(Notebook(nb, second_history), timeline=rebuilt)
     assert [d.code for d in second if d.code == "NBG201"] == []

@@ -1,0 +1,136 @@
+"""The check service: from a parsed ``POST check`` to diagnostics.
+
+It gathers what one check needs on the event loop (the kernel session and a
+snapshot of its history), reads the live namespace first when that would change
+the answer and the user may run code in the kernel, then runs the engine once
+in the worker thread. Handlers only parse, authorise and serialise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ..engine import Cell, Diagnostic, Engine, Notebook
+from ..engine.model import LiveName
+from ..history.sessions import KernelSession, KernelSessions
+from .namespace import NamespaceUnavailable, read_namespace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """A ``POST check`` body, validated."""
+
+    cells: tuple[Cell, ...]
+    kernel_id: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The diagnostics and, with a kernel, what history they were checked against."""
+
+    diagnostics: list[Diagnostic]
+    kernel: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise as the REST contract's ``check`` response."""
+        return {
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+            "kernel": self.kernel,
+        }
+
+
+class CheckService:
+    """Runs checks for the REST API: one worker thread, one engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        sessions: KernelSessions,
+        pool: Executor,
+        kernel_manager: Any,
+    ) -> None:
+        self.engine = engine
+        self.sessions = sessions
+        self.pool = pool
+        self.kernel_manager = kernel_manager
+
+    def language(self, kernel_id: str) -> str:
+        """The language of a running kernel (``python`` when it cannot be told)."""
+        try:
+            spec = self.kernel_manager.get_kernel(kernel_id).kernel_spec
+        except Exception:
+            return "python"
+        if spec is None:
+            return "python"
+        return str(spec.language).lower() or "python"
+
+    async def check(self, request: CheckRequest, may_execute: bool) -> CheckResult:
+        """Check ``request``; probe the kernel's namespace only if ``may_execute``.
+
+        Raises
+        ------
+        UnknownSelectorError
+            If ``select`` or ``ignore`` names no rule.
+        """
+        engine = self.engine
+        if request.kernel_id is None:
+            notebook = Notebook(request.cells)
+            found = await self._run(
+                lambda: engine.check(notebook, request.select, request.ignore)
+            )
+            return CheckResult(found, None)
+        kernel_id = request.kernel_id
+        session, snapshot = self.sessions.snapshot(kernel_id)
+        notebook = Notebook(
+            request.cells,
+            executions=snapshot.executions,
+            language=self.language(kernel_id),
+            deleted_cell_ids=snapshot.deleted_cell_ids,
+            verify=session.verify,
+        )
+        executions = len(snapshot.executions)
+        live = session.names_for(executions)
+
+        def prepare() -> tuple[bool, Any]:
+            timeline = session.timeline(engine, snapshot.executions)
+            rules = engine.rules(notebook, request.select, request.ignore)
+            wants = live is None and engine.wants_live_names(notebook, timeline, rules)
+            return wants, timeline
+
+        wants, timeline = await self._run(prepare)
+        if wants and may_execute:
+            live = await self._read_names(session, kernel_id, executions)
+        if live is not None:
+            notebook = replace(notebook, live_names=live)
+        found = await self._run(
+            lambda: engine.check(notebook, request.select, request.ignore, timeline)
+        )
+        kernel = {
+            "id": kernel_id,
+            "epoch": snapshot.epoch,
+            "execution_count": snapshot.execution_count,
+            "executions": executions,
+        }
+        return CheckResult(found, kernel)
+
+    async def _run(self, work: Any) -> Any:
+        return await asyncio.get_running_loop().run_in_executor(self.pool, work)
+
+    async def _read_names(
+        self, session: KernelSession, kernel_id: str, executions: int
+    ) -> tuple[LiveName, ...] | None:
+        try:
+            names = await read_namespace(self.kernel_manager.get_kernel(kernel_id))
+        except NamespaceUnavailable as error:
+            log.debug("nbguard: namespace of %s not read: %s", kernel_id, error)
+            return None
+        session.live_names = (executions, names)
+        return names
