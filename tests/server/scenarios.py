@@ -89,7 +89,11 @@ async def run_stale_scenario(
     validate(history, "HistoryResponse")
     assert history["kernel_id"] == kernel_id
     assert history["epoch"] == 0
-    assert [e["cell_id"] for e in history["executions"]] == ["prices", "total", "prices"]
+    assert [e["cell_id"] for e in history["executions"]] == [
+        "prices",
+        "total",
+        "prices",
+    ]
     assert [e["execution_count"] for e in history["executions"]] == [1, 2, 3]
     assert {e["status"] for e in history["executions"]} == {"ok"}
     assert history["executions"][1]["code"] == STALE_CELLS[1]["source"]
