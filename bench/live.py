@@ -325,6 +325,7 @@ def report_profile(
         handoff_ms = stats.cumulative_ms(worker, stats.HANDOFF) / checks
         engine_ms = (stats.busy_ms(worker) if worker else 0.0) / checks - handoff_ms
         trip = sum(timed[case]) / max(1, len(timed[case]))
+        gc_ms = sum(t for _, t in dumps[case].get("gc", [])) * 1000 / checks
         print(heading(f"profile, case {LABELS[case]} ({checks} checks, cProfile on)"))
         rows = [
             ("round trip under cProfile (client, mean)", f"{trip:.1f}"),
@@ -341,6 +342,7 @@ def report_profile(
                 f"{trip - loop_ms - engine_ms:.1f}",
             ),
             ("(engine thread waiting in call_soon_threadsafe)", f"{handoff_ms:.1f}"),
+            ("(garbage collection, inside the rows above)", f"{gc_ms:.1f}"),
         ]
         print(table(("where the time goes", "ms/check"), rows))
         print(collections(dumps[case].get("gc", []), checks))
@@ -349,7 +351,8 @@ def report_profile(
             f"the profiling route's own start/stop, {toggle:.1f} ms per check, "
             "is already subtracted; the last line overlaps the event loop: the "
             "worker's wake-up send waits for the GIL while the loop serialises "
-            "the response)"
+            "the response; a collection counts in whichever function was "
+            "allocating when it struck, often Diagnostic.to_json)"
         )
         print(
             table(
