@@ -387,6 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile")
     args = parser.parse_args(argv)
+    if args.trials < 1 or args.runs < 1 or args.cells < 2:
+        parser.error("--trials and --runs must be >= 1, --cells >= 2")
     if args.quick:
         args.runs, args.trials, args.no_profile = 1, 5, True
     print(
