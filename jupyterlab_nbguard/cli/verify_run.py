@@ -101,6 +101,8 @@ async def run_notebook(
             "evalue": f"the cell ran longer than {timeout} s and was interrupted",
         },
         record_timing=False,
+        # Nothing is left to ask the kernel: a graceful shutdown only waits.
+        shutdown_kernel="immediate",
         skip_cells_with_tag="",
         resources={"metadata": {"path": str(path.parent.resolve())}},
         on_cell_executed=on_executed,
