@@ -204,7 +204,7 @@ class VerifyCompareHandler(NbGuardHandler):
         if kernel_id is not None:
             self.verify_store.put(
                 kernel_id,
-                self.store.snapshot(kernel_id).epoch,
+                self.store.kernel(kernel_id).epoch,
                 result,
                 {c.id: c.source for c in cells},
                 self.kernel_manager.list_kernel_ids(),
