@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 
-from . import cli, engine, history_memory, load, overhead
+from . import cli, engine, history_memory, live, load, overhead
 
 #: Status of a benchmark that prints its goals but passes no verdict.
 NO_VERDICT = -1
@@ -38,6 +38,7 @@ BENCHMARKS: dict[str, Callable[[bool], int]] = {
     "load": lambda quick: load.main(["--quick"] if quick else []),
     "history_memory": lambda quick: history_memory.main(["--quick"] if quick else []),
     "cli": lambda quick: cli.main(["--quick"] if quick else []),
+    "live": lambda quick: live.main(["--quick"] if quick else []),
 }
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import cProfile
+import gc
 import json
 import os
 import secrets
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import thread as futures_thread
 from pathlib import Path
@@ -39,7 +41,24 @@ class Profiles:
         self.active: str | None = None
         self.main: dict[str, cProfile.Profile] = {}
         self.workers: dict[tuple[str, int], cProfile.Profile] = {}
+        #: ``(generation, seconds)`` of each garbage collection, by case.
+        self.collections: dict[str, list[tuple[int, float]]] = {}
+        self._gc_started = 0.0
         self._lock = threading.Lock()
+
+    def on_gc(self, phase: str, info: dict[str, int]) -> None:
+        """``gc.callbacks`` hook: time collections while a case is active.
+
+        cProfile does not see the collector; a full collection of a large heap
+        can be the slowest part of one check now and then.
+        """
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        elif self.active is not None:
+            seconds = time.perf_counter() - self._gc_started
+            self.collections.setdefault(self.active, []).append(
+                (info["generation"], seconds)
+            )
 
     def start(self, case: str) -> None:
         """Profile the calling (event-loop) thread and new work items for ``case``."""
@@ -61,11 +80,11 @@ class Profiles:
             key = (case, threading.get_ident())
             return self.workers.setdefault(key, cProfile.Profile())
 
-    def dump(self, case: str, directory: Path) -> dict[str, str]:
-        """Write the case's profiles; return their paths by thread kind."""
+    def dump(self, case: str, directory: Path) -> dict[str, Any]:
+        """Write the case's profiles; return their paths and its collections."""
         import pstats
 
-        paths = {}
+        paths: dict[str, Any] = {"gc": self.collections.get(case, [])}
         if case in self.main:
             paths["main"] = str(directory / f"{case}-main.prof")
             self.main[case].dump_stats(paths["main"])
@@ -106,6 +125,7 @@ def serve(argv: list[str]) -> None:
 
     profiles = Profiles()
     _patch_executor(profiles)
+    gc.callbacks.append(profiles.on_gc)
 
     class ProfileHandler(APIHandler):
         """``GET bench-profile/{start,stop,dump}?case=NAME[&dir=PATH]``."""
@@ -113,7 +133,7 @@ def serve(argv: list[str]) -> None:
         @web.authenticated
         def get(self, action: str) -> None:
             case = self.get_argument("case")
-            paths: dict[str, str] = {}
+            paths: dict[str, Any] = {}
             if action == "start":
                 profiles.start(case)
             elif action == "stop":

@@ -43,6 +43,8 @@ if not __package__:  # run as a file, ``python bench/live.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "bench"
 
+import psutil  # type: ignore[import-untyped]
+
 from . import _live_stats as stats
 from ._kernel import KernelClient
 from ._live_http import HttpClient
@@ -50,6 +52,7 @@ from ._live_notebooks import CellSpec, findings_cells, healthy_cells
 from ._live_profile import profiled_server
 from ._report import heading, machine, median, percentile, table, verdict
 from ._servers import Server, servers
+from .overhead import _cpu_seconds
 
 CHECK = "jupyterlab-nbguard/check"
 GOALS_MS = {"first": 1000.0, "edit": 15.0, "rerun": 15.0, "findings": 50.0}
@@ -63,6 +66,7 @@ class Sample:
     size: int
     findings: int
     decode_ms: float
+    cpu_ms: float
     by_code: str = ""
 
 
@@ -76,6 +80,11 @@ class Session:
     http: HttpClient
     cells: list[dict[str, Any]]
     seconds_to_run: float = 0.0
+    proc: psutil.Process = field(init=False)
+
+    def __post_init__(self) -> None:
+        """The server process, whose CPU time (all threads) each check reports."""
+        self.proc = psutil.Process(self.server.proc.pid)
 
     def body(self) -> bytes:
         """The request body, as ``JSON.stringify`` of the frontend's would be."""
@@ -91,7 +100,9 @@ class Session:
     def check(self) -> Sample:
         """Time one ``POST check`` of the notebook as it is now."""
         payload = self.body()
+        cpu = _cpu_seconds(self.proc)
         response = self.http.request("POST", CHECK, payload)
+        cpu_ms = (_cpu_seconds(self.proc) - cpu) * 1000
         if response.status != 200:
             raise RuntimeError(f"check: {response.status} {response.body[:300]!r}")
         start = time.perf_counter()
@@ -100,7 +111,12 @@ class Session:
         codes = Counter(f"{d['code']} {d['severity']}" for d in found)
         by_code = ", ".join(f"{c} x{n}" for c, n in sorted(codes.items()))
         return Sample(
-            response.seconds * 1000, len(response.body), len(found), decode_ms, by_code
+            response.seconds * 1000,
+            len(response.body),
+            len(found),
+            decode_ms,
+            cpu_ms,
+            by_code,
         )
 
     async def run(self, index: int) -> None:
@@ -240,6 +256,7 @@ def summary_rows(results: Results) -> tuple[list[tuple[object, ...]], bool]:
                 f"{min(ms):.1f}-{max(ms):.1f}",
                 f"{median([s.size for s in samples]):,.0f}",
                 f"{median([s.findings for s in samples]):.0f}",
+                f"{median([s.cpu_ms for s in samples]):.1f}",
                 f"{median([s.decode_ms for s in samples]):.1f}",
                 f"<= {GOALS_MS[case]:.0f}",
                 "met" if ok else "MISSED",
@@ -280,8 +297,22 @@ async def profile(args: argparse.Namespace) -> None:
             session.close()
 
 
+def collections(events: list[list[float]], checks: int) -> str:
+    """One line on the garbage collections the server ran during the checks."""
+    parts = []
+    for generation in (0, 1, 2):
+        times = [t for g, t in events if g == generation]
+        if times:
+            parts.append(
+                f"gen {generation}: {len(times)} ({sum(times) * 1000:.0f} ms in all, "
+                f"longest {max(times) * 1000:.0f} ms)"
+            )
+    summary = "; ".join(parts) or "none"
+    return f"garbage collections during the {checks} checks: {summary}"
+
+
 def report_profile(
-    dumps: dict[str, dict[str, str]], timed: dict[str, list[float]], checks: int
+    dumps: dict[str, dict[str, Any]], timed: dict[str, list[float]], checks: int
 ) -> None:
     """Print the per-check breakdown of each profiled case."""
     idle = stats.load(dumps["idle"].get("main"))
@@ -294,6 +325,7 @@ def report_profile(
         handoff_ms = stats.cumulative_ms(worker, stats.HANDOFF) / checks
         engine_ms = (stats.busy_ms(worker) if worker else 0.0) / checks - handoff_ms
         trip = sum(timed[case]) / max(1, len(timed[case]))
+        gc_ms = sum(t for _, t in dumps[case].get("gc", [])) * 1000 / checks
         print(heading(f"profile, case {LABELS[case]} ({checks} checks, cProfile on)"))
         rows = [
             ("round trip under cProfile (client, mean)", f"{trip:.1f}"),
@@ -310,14 +342,17 @@ def report_profile(
                 f"{trip - loop_ms - engine_ms:.1f}",
             ),
             ("(engine thread waiting in call_soon_threadsafe)", f"{handoff_ms:.1f}"),
+            ("(garbage collection, inside the rows above)", f"{gc_ms:.1f}"),
         ]
         print(table(("where the time goes", "ms/check"), rows))
+        print(collections(dumps[case].get("gc", []), checks))
         print(
             "(means over the checks, as the profile sums them; "
             f"the profiling route's own start/stop, {toggle:.1f} ms per check, "
             "is already subtracted; the last line overlaps the event loop: the "
             "worker's wake-up send waits for the GIL while the loop serialises "
-            "the response)"
+            "the response; a collection counts in whichever function was "
+            "allocating when it struck, often Diagnostic.to_json)"
         )
         print(
             table(
@@ -352,6 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile")
     args = parser.parse_args(argv)
+    if args.trials < 1 or args.runs < 1 or args.cells < 2:
+        parser.error("--trials and --runs must be >= 1, --cells >= 2")
     if args.quick:
         args.runs, args.trials, args.no_profile = 1, 5, True
     print(
@@ -368,8 +405,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\n".join(results.notes))
     rows, met = summary_rows(results)
     headers = ("case", "n", "median ms", "p10-p90", "min-max", "resp B", "findings")
-    print(table((*headers, "decode ms", "goal ms", "verdict"), rows))
-    print("decode ms: the client's json.loads of the response (not in the round trip)")
+    more = ("server CPU ms", "decode ms", "goal ms", "verdict")
+    print(table((*headers, *more), rows))
+    print(
+        "server CPU ms: CPU time of the server process (all threads) during the "
+        "check, steadier than wall time on a busy machine; decode ms: the "
+        "client's json.loads of the response (not in the round trip)"
+    )
     if not args.no_profile:
         asyncio.run(profile(args))
     medians = ", ".join(

@@ -8,7 +8,9 @@ crash, so one bad notebook never hides the others.
 
 from __future__ import annotations
 
+import atexit
 import copy
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,12 @@ class NotebookRun:
     notes: list[str] = field(default_factory=list)
 
 
-def read_notebook(path: Path) -> Any:
-    """Read ``path`` as an nbformat 4 node, or raise :class:`RunError`."""
+def read_notebook(path: Path) -> tuple[Any, bool]:
+    """Read ``path`` as an nbformat 4 node, or raise :class:`RunError`.
+
+    Also tells whether the file is nbformat 4: ids that an upgrade from an
+    older version invents are not the file's, so cells are then ``index:N``.
+    """
     import nbformat
 
     try:
@@ -44,18 +50,20 @@ def read_notebook(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as error:
         raise RunError(f"cannot read: {error}") from error
     try:
-        return nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        node = nbformat.reads(text, as_version=4)  # type: ignore[no-untyped-call]
+        original = json.loads(text).get("nbformat") == 4
     except Exception as error:
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         raise RunError(f"not a valid notebook: {reason}") from error
+    return node, original
 
 
 def _joined(value: object) -> str:
     return "".join(value) if isinstance(value, list) else str(value or "")
 
 
-def _cell_id(cell: Any, position: int) -> str:
-    cell_id = cell.get("id")
+def _cell_id(cell: Any, position: int, own_ids: bool) -> str:
+    cell_id = cell.get("id") if own_ids else None
     return str(cell_id) if isinstance(cell_id, str) and cell_id else f"index:{position}"
 
 
@@ -84,7 +92,7 @@ async def run_notebook(
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
-    saved = read_notebook(path)
+    saved, own_ids = read_notebook(path)
     work = copy.deepcopy(saved)
     replies: dict[int, dict[str, Any]] = {}
 
@@ -101,6 +109,8 @@ async def run_notebook(
             "evalue": f"the cell ran longer than {timeout} s and was interrupted",
         },
         record_timing=False,
+        # Nothing is left to ask the kernel: a graceful shutdown only waits.
+        shutdown_kernel="immediate",
         skip_cells_with_tag="",
         resources={"metadata": {"path": str(path.parent.resolve())}},
         on_cell_executed=on_executed,
@@ -149,8 +159,11 @@ async def run_notebook(
         if not ran:
             raise RunError(f"the kernel did not start: {error}") from error
         result.notes.append(f"the kernel failed: {error}")
+    finally:
+        # nbclient leaves its exit hook behind when the kernel never started.
+        atexit.unregister(client._cleanup_kernel)
     for index, (before, after) in enumerate(zip(saved.cells, work.cells, strict=True)):
-        cell_id = _cell_id(before, index)
+        cell_id = _cell_id(before, index, own_ids)
         result.numbers[cell_id] = index + 1
         if before.cell_type != "code":
             continue

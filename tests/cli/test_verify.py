@@ -323,3 +323,35 @@ def test_the_jupyter_command(markers_notebook):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "1 of 1 notebook(s) reproduced"
+
+
+def test_a_kernel_that_dies_at_start_exits_2(tmp_path, capsys, monkeypatch):
+    spec = tmp_path / "jupyter" / "kernels" / "broken"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": [sys.executable, "-c", "raise SystemExit(3)", "{connection_file}"],
+                    "display_name": "broken", "language": "python"})
+    )  # fmt: skip
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    path = write(tmp_path / "r.ipynb", code("1"), kernel="broken")
+    status, _out, err = run(capsys, str(path))
+    assert status == 2
+    assert f"{path}: error: the kernel did not start" in err
+
+
+def test_cells_without_ids_are_named_by_position(tmp_path, capsys):
+    old = {
+        "nbformat": 4, "nbformat_minor": 4, "metadata": {},
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# old"},
+            {"cell_type": "code", "metadata": {}, "execution_count": 1, "source": "print(1)",
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": "2\n"}]},
+        ],
+    }  # fmt: skip
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(old))
+    status, out, _err = run(capsys, str(path), "--format", "json")
+    assert status == 1
+    report = json.loads(out)["files"][0]
+    assert report["first_divergence"] == "index:1"
+    assert [c["cell_id"] for c in report["cells"]] == ["index:1"]
