@@ -39,7 +39,8 @@ def resolve_calls(
     """Follow ``calls`` through the functions ``lookup`` finds, breadth first."""
     effects = CallEffects()
     seen: set[str] = set()
-    queue = [(name, name) for name in dict.fromkeys(calls)]
+    # Sorted: which function a read is charged to must not depend on set order.
+    queue = [(name, name) for name in sorted(set(calls))]
     while queue:
         name, root = queue.pop(0)
         if name in seen:
@@ -52,5 +53,5 @@ def resolve_calls(
             effects.reads.setdefault(use.name, name)
             effects.roots.setdefault(use.name, root)
         effects.writes |= function.writes | function.mutates
-        queue.extend((c, root) for c in function.calls if c not in seen)
+        queue.extend((c, root) for c in sorted(function.calls) if c not in seen)
     return effects

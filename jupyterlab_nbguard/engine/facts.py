@@ -115,8 +115,9 @@ class CellFacts:
 
     #: Names read from outside the cell.
     read_names: frozenset[str] = field(init=False, repr=False, compare=False)
-    #: Paths read from outside the cell (``d['k']`` where the key is static).
-    read_paths: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Paths read from outside the cell (``d['k']`` where the key is static), in
+    #: source order, each once: iterating it does not depend on the hash seed.
+    read_paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
     #: Names the cell needs bound: read, or stored into without binding first.
     needed_names: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Names called while the cell runs.
@@ -143,7 +144,7 @@ class CellFacts:
             bound |= function.writes
         derived = {
             "read_names": frozenset(u.name for u in self.reads),
-            "read_paths": frozenset(u.key for u in self.reads),
+            "read_paths": tuple(dict.fromkeys(u.key for u in self.reads)),
             "needed_names": frozenset(u.name for u in (*self.reads, *self.requires)),
             "call_names": frozenset(u.name for u in self.calls),
             "defined_names": defined,

@@ -136,7 +136,7 @@ class Timeline:
                 aliases[target] = key
             reads[target] = log.writer(target, index)
         lookup = self._lookup(facts)
-        called = [n for n in facts.call_names if lookup(n) is not None]
+        called = [n for n in sorted(facts.call_names) if lookup(n) is not None]
         effects = resolve_calls(called, lookup) if called else CallEffects()
         via: dict[str, str] = {}
         for name, function in effects.reads.items():
@@ -146,7 +146,7 @@ class Timeline:
 
         def inputs(deps: frozenset[str], calls: frozenset[str]) -> Inputs:
             found: Inputs = {}
-            for key in deps:
+            for key in sorted(deps):  # sorted: no dependence on the hash seed
                 target = self._alias(key)
                 found[target] = (
                     reads[target] if target in reads else log.writer(target, index)
