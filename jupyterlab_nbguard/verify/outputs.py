@@ -39,9 +39,9 @@ def _is_image(mime: str) -> bool:
     return mime.startswith("image/") or mime == "application/pdf"
 
 
-def _json_text(value: Any, options: Options) -> str:
-    if isinstance(value, Mapping):
-        value = {k: v for k, v in value.items() if k not in _WIDGET_IDS}
+def _json_text(value: Any, options: Options, drop: frozenset[str] = frozenset()) -> str:
+    if isinstance(value, Mapping) and drop:
+        value = {k: v for k, v in value.items() if k not in drop}
     try:
         text = json.dumps(value, sort_keys=True, indent=1, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
@@ -53,7 +53,7 @@ def _mime_block(mime: str, value: Any, options: Options) -> list[str]:
     if _is_image(mime):
         return [f"[{mime}]"] if options.compare_images else []
     if mime == _WIDGET:
-        return [f"[{mime}]", _json_text(value, options)]
+        return [f"[{mime}]", _json_text(value, options, _WIDGET_IDS)]
     if mime.endswith("json") or not isinstance(value, (str, list)):
         return [f"[{mime}]", _json_text(value, options)]
     text = joined(value)

@@ -353,8 +353,13 @@ test.describe('nbguard UI polish on hazards.ipynb', () => {
     await expect(findingsPanel(page)).toContainText(/disabled/i);
     await expect.poll(() => hasMarker(stale)).toBe(false);
     await expect(underlines(stale)).toHaveCount(0);
-    // ... the status bar shows no findings, and the check command is disabled
-    await expect(statusItem(page)).toHaveAttribute('title', /0 warnings/);
+    // ... the status bar says nbguard is off (not "0 0 0", which reads as a
+    // clean notebook), and the check command is disabled
+    await expect(statusItem(page)).toHaveAttribute('title', /nbguard is off/);
+    await expect(statusItem(page)).toContainText('off');
+    await expect(
+      statusItem(page).locator('.jp-nbguard-Status-count')
+    ).toHaveCount(0);
     expect(
       await page.evaluate(
         id => (window as any).jupyterapp.commands.isEnabled(id),
