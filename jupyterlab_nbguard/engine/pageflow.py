@@ -64,7 +64,12 @@ class PageFlow:
         self.unbound: list[UnboundRead] = []
         self.any_opaque = False
         self._checkpoints: list[_Checkpoint] = []
-        self._previous = previous
+        # Kept only to patch its binders, and only if it has them: never a chain.
+        self._previous = (
+            previous
+            if previous is not None and "binders" in previous.__dict__
+            else None
+        )
         self._simulate(self._resume_point(previous))
 
     @cached_property

@@ -18,6 +18,7 @@ out-of-date one).
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -71,7 +72,9 @@ class StalenessIndex:
     """
 
     def __init__(self, timeline: Timeline, positions: Mapping[str, int]) -> None:
-        self.timeline = timeline
+        # Weak: the timeline keeps this index in its memo, and a cycle would
+        # leave a dropped session's timeline to the cyclic collector.
+        self._timeline = weakref.ref(timeline)
         self.positions = positions
         self._seen = len(timeline.steps)
         self._values: dict[tuple[int, str], _Events] = {}
@@ -110,6 +113,13 @@ class StalenessIndex:
             for reader in readers:
                 self._steps.pop(reader, None)
         self._seen = len(timeline.steps)
+
+    @property
+    def timeline(self) -> Timeline:
+        """The timeline this index answers for."""
+        timeline = self._timeline()
+        assert timeline is not None, "used after its timeline was dropped"
+        return timeline
 
     def _agrees(self, by: int, reader: int) -> bool:
         steps = self.timeline.steps

@@ -49,3 +49,15 @@ def test_docs_page_matches_the_rule_docstrings():
         "docs/rules.md is out of date: run "
         "python -m jupyterlab_nbguard.engine.rules.docs > docs/rules.md"
     )
+
+
+def test_readme_rule_table_matches_the_rules():
+    from pathlib import Path
+
+    from jupyterlab_nbguard.engine.rules.docs import readme_table
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert readme_table() in readme, (
+        "README.md's rule table is out of date: run "
+        "python -m jupyterlab_nbguard.engine.rules.docs --readme"
+    )
