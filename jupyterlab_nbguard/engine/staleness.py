@@ -19,6 +19,7 @@ out-of-date one).
 from __future__ import annotations
 
 import weakref
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -80,6 +81,8 @@ class StalenessIndex:
         self._values: dict[tuple[int, str], _Events] = {}
         self._steps: dict[int, Staleness | None] = {}
         self._upward: dict[int, tuple[str, int] | None] = {}
+        self._positions_of_steps: list[int] = []
+        self._minima: dict[int, tuple[int, list[int]]] = {}
 
     def catch_up(self) -> None:
         """Forget only the answers that steps added since can have changed.
@@ -121,11 +124,19 @@ class StalenessIndex:
         assert timeline is not None, "used after its timeline was dropped"
         return timeline
 
-    def _agrees(self, by: int, reader: int) -> bool:
+    def _position(self, step: int) -> int:
+        """The page position of the cell a step ran, -1 if not in the notebook."""
+        known = self._positions_of_steps
         steps = self.timeline.steps
-        changer = self.positions.get(steps[by].execution.cell_id or "")
-        read_at = self.positions.get(steps[reader].execution.cell_id or "")
-        return changer is not None and read_at is not None and changer > read_at
+        while len(known) <= step:
+            cell = steps[len(known)].execution.cell_id
+            known.append(self.positions.get(cell, -1) if cell is not None else -1)
+        return known[step]
+
+    def _agrees(self, by: int, reader: int) -> bool:
+        changer = self._position(by)
+        read_at = self._position(reader)
+        return changer >= 0 and read_at >= 0 and changer > read_at
 
     def _classify(self, found: list[Invalidation]) -> _Events:
         if not found:
@@ -139,20 +150,60 @@ class StalenessIndex:
                 bucket.append(event)
         return _Events(tuple(disagree), tuple(agree))
 
+    def _suffix_minima(self, writes: list[int]) -> list[int]:
+        """``m[i]``: the lowest page position among ``writes[i:]`` (-1: off-page).
+
+        Non-decreasing in ``i``, so the last write after a reader that
+        disagrees with page order is one bisection away. Kept per write list
+        and rebuilt only when the list grew.
+        """
+        cached = self._minima.get(id(writes))
+        if cached is not None and cached[0] == len(writes):
+            return cached[1]
+        minima = [0] * len(writes)
+        low = 1 << 62
+        for i in range(len(writes) - 1, -1, -1):
+            low = min(low, self._position(writes[i]))
+            minima[i] = low
+        self._minima[id(writes)] = (len(writes), minima)
+        return minima
+
     def _changes_after(
         self, key: str, reader: int, value: tuple[str, int | None] | None
     ) -> list[Invalidation]:
-        """Changes of ``key`` after ``reader`` read it, except by users of ``value``."""
+        """Changes of ``key`` after ``reader`` read it, except by users of ``value``.
+
+        At most one of each kind per write list: the latest change that
+        disagrees with page order (found by bisection, not by a scan of every
+        later write), and the earliest one that agrees.
+        """
         steps = self.timeline.steps
+        read_at = self._position(reader)
+
+        def usable(by: int) -> bool:
+            return value is None or value not in steps[by].read_values
+
         found: list[Invalidation] = []
-        disagreeing = 0
-        for by in self.timeline.log.all_after(key, reader):
-            if value is not None and value in steps[by].read_values:
+        for writes in self.timeline.log.lists(key):
+            first = bisect_right(writes, reader)
+            if first == len(writes):
                 continue
-            found.append(Invalidation(by, key, reader))
-            if not self._agrees(by, reader):
-                disagreeing += 1
-                if disagreeing >= _KEEP:
+            if read_at < 0:  # read off-page: every later change disagrees
+                by = next((b for b in writes[first:] if usable(b)), None)
+                if by is not None:
+                    found.append(Invalidation(by, key, reader))
+                continue
+            minima = self._suffix_minima(writes)
+            last = bisect_right(minima, read_at, lo=first) - 1
+            while last >= first:
+                by = writes[last]
+                if self._position(by) <= read_at and usable(by):
+                    found.append(Invalidation(by, key, reader))
+                    break
+                last -= 1
+            for by in writes[first:]:
+                if self._position(by) > read_at and usable(by):
+                    found.append(Invalidation(by, key, reader))
                     break
         return found
 

@@ -59,6 +59,10 @@ class WriteLog:
         if delete:
             _append(self._deleted.setdefault(chain[0], []), step)
 
+    def lists(self, path: str) -> list[list[int]]:
+        """The write lists (ascending steps) whose writes overlap ``path``."""
+        return self._lists(path)
+
     def _lists(self, path: str) -> list[list[int]]:
         chain = prefixes(path)
         lists = [self._at[p] for p in chain if p in self._at]
