@@ -309,3 +309,48 @@ test.describe('quiet info findings', () => {
     await screenshot(page, testInfo, 'badge-and-collapser.png', target);
   });
 });
+
+test.describe('nbguard settings page', () => {
+  test('describes Select, Ignore and Show info once each, and offers only known rules', async ({
+    page
+  }, testInfo) => {
+    // When the Settings Editor is opened on nbguard
+    await execute(page, 'settingeditor:open', { query: 'nbguard' });
+    const form = page.locator('.jp-SettingsPanel');
+    await page
+      .locator('.jp-PluginList-entry')
+      .filter({ hasText: 'nbguard' })
+      .first()
+      .click();
+    await expect(form.getByText('Select: report only these rules')).toHaveCount(
+      1,
+      {
+        timeout: 10_000
+      }
+    );
+    // Then each description is shown once
+    await expect(
+      form.getByText('Ignore: never report these rules')
+    ).toHaveCount(1);
+    await expect(
+      form.getByText('Where findings of severity info appear')
+    ).toHaveCount(1);
+    // ... and Select is a choice among the server's rules, not free text
+    const select = form.locator('select[multiple]').first();
+    await expect(select).toBeVisible();
+    const options = await select
+      .locator('option')
+      .evaluateAll(nodes => nodes.map(n => (n as HTMLOptionElement).value));
+    expect(options.length).toBeGreaterThan(10);
+    const labels = await select.locator('option').allInnerTexts();
+    expect(labels).toContain('NBG201 stale-cell');
+    expect(labels).toContain('stale-cell (NBG201)');
+    expect(labels).not.toContain('stale');
+    // ... tall enough to see more than a handful of them
+    expect((await select.boundingBox())!.height).toBeGreaterThan(120);
+    await form
+      .getByText('Ignore: never report these rules')
+      .scrollIntoViewIfNeeded();
+    await screenshot(page, testInfo, 'settings.png');
+  });
+});
