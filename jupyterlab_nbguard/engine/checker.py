@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from .cache import FactsCache
-from .context import FlowCache, RuleContext
+from .context import DiagnosticMemo, FlowCache, RuleContext
 from .diagnostic import Diagnostic
 from .model import Execution, ExecutionStatus, Notebook
 from .names import is_preset
@@ -27,6 +27,7 @@ class Engine:
     def __init__(self, max_cached_cells: int = 20_000) -> None:
         self.facts = FactsCache(max_cached_cells)
         self._flows = FlowCache()
+        self._memo = DiagnosticMemo()
 
     def replay(
         self, timeline: Timeline | None, executions: Sequence[Execution]
@@ -96,7 +97,7 @@ class Engine:
             If ``select`` or ``ignore`` names no rule.
         """
         rules = self.rules(notebook, select, ignore)
-        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
+        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows, self._memo)
         found: list[Diagnostic] = []
         for rule in rules:
             found.extend(rule().check(ctx))

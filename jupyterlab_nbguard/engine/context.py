@@ -10,6 +10,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import cached_property
 
+from .diagnostic import Diagnostic
 from .facts import CellFacts
 from .model import Cell, LiveName, Notebook, history_from_counts
 from .pageflow import PageFlow
@@ -46,6 +47,30 @@ class FlowCache:
         return flow
 
 
+class DiagnosticMemo:
+    """Diagnostics already built, by everything they were built from.
+
+    A rule that builds one finding from a few values (the cell's id and
+    source, the step it ran as, the staleness answer...) asks
+    :meth:`RuleContext.remember` with those values as the key, so a check after
+    an edit rebuilds only the findings whose inputs changed. Bounded: it is
+    cleared when it outgrows ``size``.
+    """
+
+    def __init__(self, size: int = 50_000) -> None:
+        self._entries: dict[Hashable, Diagnostic] = {}
+        self._size = size
+
+    def get(self, key: Hashable, build: Callable[[], Diagnostic]) -> Diagnostic:
+        """The diagnostic for ``key``, built on a miss."""
+        found = self._entries.get(key)
+        if found is None:
+            if len(self._entries) >= self._size:
+                self._entries.clear()
+            found = self._entries[key] = build()
+        return found
+
+
 class RuleContext:
     """Inputs of one check plus lazily built, shared analyses."""
 
@@ -55,11 +80,13 @@ class RuleContext:
         facts_of: Callable[[str], CellFacts],
         timeline: Timeline | None = None,
         flow_cache: FlowCache | None = None,
+        memo: DiagnosticMemo | None = None,
     ) -> None:
         self.notebook = notebook
         self.facts_of = facts_of
         self._timeline = timeline
         self._flow_cache = flow_cache
+        self._memo = memo if memo is not None else DiagnosticMemo()
         self.positions = {cell.id: i for i, cell in enumerate(notebook.cells)}
 
     @cached_property
@@ -110,6 +137,18 @@ class RuleContext:
     def defined_in_notebook(self) -> frozenset[str]:
         """Every name some code cell of the notebook binds now."""
         return self.page_flow.bound_names
+
+    def remember(
+        self, key: Hashable, build: Callable[[], Diagnostic], *, history: bool = True
+    ) -> Diagnostic:
+        """``build()``, or the diagnostic an earlier check built for ``key``.
+
+        ``key`` must hold everything the diagnostic depends on. With
+        ``history`` (the default) the timeline is part of it too, so another
+        kernel session never sees this one's findings.
+        """
+        scope = self.timeline.serial if history else None
+        return self._memo.get((scope, key), build)
 
     def last_runs(self) -> list[tuple[int, Cell, CellFacts, Step]]:
         """Code cells that ran in this history, with their latest step."""

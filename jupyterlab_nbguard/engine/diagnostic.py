@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 from enum import Enum
+from functools import cached_property
 from typing import Any
 
 from .model import Range
@@ -55,6 +57,16 @@ class Diagnostic:
     def with_severity(self, severity: Severity) -> Diagnostic:
         """Return a copy with another severity."""
         return replace(self, severity=severity)
+
+    @cached_property
+    def json_text(self) -> str:
+        """:meth:`to_json` as compact JSON text, made once per diagnostic.
+
+        Checks reuse the diagnostics of cells that did not change (see
+        :meth:`~.context.RuleContext.remember`), so a response of thousands of
+        findings is mostly a join of texts already made.
+        """
+        return json.dumps(self.to_json(), separators=(",", ":"))
 
     def to_json(self) -> dict[str, Any]:
         """Serialise as the REST contract's ``Diagnostic``."""

@@ -9,6 +9,7 @@ questions are answered from that by :mod:`.staleness`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,8 @@ from .facts import Binding, CellFacts, Change, FunctionFacts
 from .model import Execution, ExecutionStatus
 from .paths import root_of
 from .writes import WriteLog
+
+_SERIALS = itertools.count()
 
 #: What a step's value of a name was computed from: path -> writer step.
 Inputs = dict[str, int | None]
@@ -59,6 +62,8 @@ class Timeline:
     """
 
     def __init__(self, facts_of: Callable[[str], CellFacts]) -> None:
+        #: Unique per timeline, for keys that must not outlive it.
+        self.serial = next(_SERIALS)
         self._facts_of = facts_of
         self.steps: list[Step] = []
         self.consumed: list[Execution] = []

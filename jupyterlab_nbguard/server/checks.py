@@ -9,6 +9,7 @@ in the worker thread. Handlers only parse, authorise and serialise.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -45,6 +46,16 @@ class CheckResult:
             "diagnostics": [d.to_json() for d in self.diagnostics],
             "kernel": self.kernel,
         }
+
+    def to_json_text(self) -> str:
+        """:meth:`to_json` as JSON text, joined from each finding's cached text.
+
+        Equal to ``json.dumps(self.to_json())`` up to whitespace; the findings
+        of unchanged cells are reused between checks, and so is their text.
+        """
+        found = ",".join(d.json_text for d in self.diagnostics)
+        kernel = json.dumps(self.kernel, separators=(",", ":"))
+        return f'{{"diagnostics":[{found}],"kernel":{kernel}}}'
 
 
 class CheckService:

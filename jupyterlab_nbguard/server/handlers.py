@@ -61,10 +61,10 @@ class NbGuardHandler(APIHandler):
             return
         super().write_error(status_code, **kwargs)
 
-    def reply(self, payload: dict[str, Any]) -> None:
-        """Write ``payload`` as the JSON response."""
+    def reply(self, payload: dict[str, Any] | str) -> None:
+        """Write ``payload`` (or JSON text already made) as the JSON response."""
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(payload))
+        self.finish(payload if isinstance(payload, str) else json.dumps(payload))
 
     def require_kernel(self, kernel_id: str) -> None:
         """Raise 404 unless ``kernel_id`` is a kernel this server runs."""
@@ -150,7 +150,7 @@ class CheckHandler(NbGuardHandler):
             result = await self.checks.check(request, may_execute)
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
-        self.reply(result.to_json())
+        self.reply(result.to_json_text())
 
 
 class NamespaceHandler(NbGuardHandler):

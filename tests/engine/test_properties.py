@@ -162,3 +162,11 @@ print(json.dumps([d.to_json() for d in found]))
         outputs.add(done.stdout)
     assert len(outputs) == 1
     assert len(json.loads(outputs.pop())) > 10  # it did find things to compare
+
+
+def test_a_diagnostics_json_text_is_its_json():
+    import json
+
+    nb = (Cell("a", "code", "é = '😀'\nprint(x)"), Cell("b", "code", "x = 1"))
+    for d in Engine().check(Notebook(nb)):
+        assert json.loads(d.json_text) == d.to_json()

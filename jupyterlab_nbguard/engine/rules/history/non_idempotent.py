@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
@@ -10,6 +11,7 @@ from ..base import Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
+    from ...facts import NameUse
 
 
 class NonIdempotentRule(Rule):
@@ -48,11 +50,18 @@ class NonIdempotentRule(Rule):
                 if use.name in seen:
                     continue
                 seen.add(use.name)
-                yield self.diagnostic(
-                    cell.id,
-                    f"Each run of this cell changes '{use.name}' again: its result "
-                    f"depends on how many times it ran. Initialise '{use.name}' in "
-                    f"this cell, or compute a new name.",
-                    use.range,
-                    [use.name],
+                yield ctx.remember(
+                    (self.code, cell.id, cell.source, use),
+                    partial(self._finding, cell.id, use),
+                    history=False,
                 )
+
+    def _finding(self, cell_id: str, use: NameUse) -> Diagnostic:
+        return self.diagnostic(
+            cell_id,
+            f"Each run of this cell changes '{use.name}' again: its result depends "
+            f"on how many times it ran. Initialise '{use.name}' in this cell, or "
+            f"compute a new name.",
+            use.range,
+            [use.name],
+        )

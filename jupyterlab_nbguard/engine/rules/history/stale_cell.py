@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
@@ -60,7 +61,10 @@ class StaleCellRule(Rule):
         for _position, cell, facts, step in ctx.last_runs():
             found = ctx.staleness.step(step.index)
             if found is not None and not found.agrees:
-                yield stale_diagnostic(self, ctx, cell, facts, step, found)
+                yield ctx.remember(
+                    (self.code, cell.id, cell.source, step.index, found),
+                    partial(stale_diagnostic, self, ctx, cell, facts, step, found),
+                )
 
 
 def stale_diagnostic(
