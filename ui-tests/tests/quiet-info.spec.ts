@@ -12,9 +12,10 @@ import { CHECK_TIMEOUT, execute, screenshot, underlines } from './utils';
  * theme's info colour.
  *
  * The notebook is run top to bottom except for one pair of cells, so that it
- * has two info findings and no problem:
- * - `grow` (`x += 1`) changes `x` from its own old value: NBG206
- *   non-idempotent, info, on `x`;
+ * has info findings and no problem:
+ * - `reader` (`print(x)`) shows `x` before `grow` below it, run later,
+ *   appended to it: NBG209 superseded, info, on `x` (Restart & Run All shows
+ *   the same);
  * - `second` ran before `first` above it: NBG205 run-order, info, no range.
  */
 
@@ -22,13 +23,16 @@ const PLUGIN = 'jupyterlab-nbguard:plugin';
 const NOTEBOOK = 'quiet-info.ipynb';
 const DOCS_IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 const CELLS = [
-  { id: 'init', source: 'x = 0' },
-  { id: 'grow', source: 'x += 1' },
+  { id: 'init', source: 'x = [1]' },
+  { id: 'reader', source: 'print(x)' },
+  { id: 'grow', source: 'x.append(2)' },
   { id: 'first', source: 'a = 1' },
   { id: 'second', source: 'b = 2' }
 ];
 /** Page indices in the order they are run: `second` before `first`. */
-const RUN_ORDER = [0, 1, 3, 2];
+const RUN_ORDER = [0, 1, 2, 4, 3];
+const READER = 1;
+const SECOND = 4;
 
 test.use({ viewport: { width: 1300, height: 720 } });
 
@@ -121,7 +125,7 @@ async function documented(
 }
 
 /**
- * Hover the dotted underline in `grow` and save a close-up of the cell with
+ * Hover the dotted underline in `reader` and save a close-up of the cell with
  * the tooltip (test results and docs).
  */
 async function closeUp(
@@ -129,12 +133,12 @@ async function closeUp(
   testInfo: TestInfo,
   name: string
 ): Promise<void> {
-  const grow = await cell(page, 1);
-  await underlines(grow).filter({ hasText: 'x' }).first().hover();
+  const reader = await cell(page, READER);
+  await underlines(reader).filter({ hasText: 'x' }).first().hover();
   const tooltip = page.locator('.cm-tooltip-lint');
-  await expect(tooltip).toContainText('NBG206', { timeout: 5_000 });
+  await expect(tooltip).toContainText('NBG209', { timeout: 5_000 });
   await page.waitForTimeout(300);
-  const [a, b] = [await grow.boundingBox(), await tooltip.boundingBox()];
+  const [a, b] = [await reader.boundingBox(), await tooltip.boundingBox()];
   const x = Math.max(0, Math.min(a!.x, b!.x) - 10);
   const y = Math.max(0, Math.min(a!.y, b!.y) - 10);
   const clip = {
@@ -159,11 +163,11 @@ async function expectQuiet(
   page: IJupyterLabPageFixture,
   theme: string
 ): Promise<void> {
-  const grow = await cell(page, 1);
-  const second = await cell(page, 3);
+  const reader = await cell(page, READER);
+  const second = await cell(page, SECOND);
   // The panel lists both info findings under Information, none as a problem
   const info = panelSection(page, 'Information').getByRole('listitem');
-  await expect(info.filter({ hasText: 'NBG206' })).toHaveCount(1, {
+  await expect(info.filter({ hasText: 'NBG209' })).toHaveCount(1, {
     timeout: CHECK_TIMEOUT
   });
   await expect(info.filter({ hasText: 'NBG205' })).toHaveCount(1);
@@ -180,16 +184,18 @@ async function expectQuiet(
   ];
   expect(infoBox!.y).toBeGreaterThan(problemsBox!.y);
   // No cell is marked
-  expect(await hasMarker(grow), `${theme}: no marker on grow`).toBe(false);
+  expect(await hasMarker(reader), `${theme}: no marker on reader`).toBe(false);
   expect(await hasMarker(second), `${theme}: no marker on second`).toBe(false);
-  // The status bar counts 0 errors, 0 warnings and, apart and quiet, 2 info
+  // The status bar counts 0 errors, 0 warnings and, apart and quiet, as many
+  // info findings as the Information section lists
   const item = statusItem(page);
   await expect(item.locator('.jp-nbguard-mod-warning')).toHaveText('0');
   await expect(item.locator('.jp-nbguard-mod-error')).toHaveText('0');
   const infoCount = item.locator(
     '.jp-nbguard-Status-count.jp-nbguard-mod-info'
   );
-  await expect(infoCount).toHaveText('2');
+  const listed = await info.count();
+  await expect(infoCount).toHaveText(String(listed));
   const quietColor = await resolveColor(page, 'var(--jp-ui-font-color2)');
   expect(
     await infoCount.evaluate(el => getComputedStyle(el).color),
@@ -199,11 +205,11 @@ async function expectQuiet(
   await expect(item).toHaveAttribute(
     'title',
     new RegExp(
-      `nbguard checked .*${NOTEBOOK} \\(4 cells, against its kernel history\\) at \\d{1,2}:\\d{2}:\\d{2}[^:]*: 0 errors, 0 warnings; 2 info`
+      `nbguard checked .*${NOTEBOOK} \\(5 cells, against its kernel history\\) at \\d{1,2}:\\d{2}:\\d{2}[^:]*: 0 errors, 0 warnings; ${listed} info`
     )
   );
-  // The dotted underline on `x` in `grow`, in the theme's info colour
-  const underline = underlines(grow).filter({ hasText: 'x' }).first();
+  // The dotted underline on `x` in `reader`, in the theme's info colour
+  const underline = underlines(reader).filter({ hasText: 'x' }).first();
   await expect(underline).toBeVisible({ timeout: CHECK_TIMEOUT });
   await expect(underline).toHaveClass(/\bcm-lintRange-info\b/);
   const style = await underline.evaluate(el => {
@@ -245,7 +251,7 @@ test.describe('quiet info findings', () => {
       ).toBe(true);
     }
     // When the status bar item is clicked
-    await expect(statusItem(page)).toHaveAttribute('title', /2 info/, {
+    await expect(statusItem(page)).toHaveAttribute('title', /[1-9] info/, {
       timeout: CHECK_TIMEOUT
     });
     await statusItem(page).click();
@@ -280,7 +286,7 @@ test.describe('quiet info findings', () => {
     // When info is turned off
     await setSetting(page, 'showInfo', 'off');
     // Then it is gone from the editor, the panel and the status bar
-    await expect(underlines(await cell(page, 1))).toHaveCount(0, {
+    await expect(underlines(await cell(page, READER))).toHaveCount(0, {
       timeout: CHECK_TIMEOUT
     });
     await expect(panelSection(page, 'Information')).toHaveCount(0);
