@@ -231,6 +231,10 @@ class StalenessIndex:
 
     def _own(self, step: int, name: str, inputs: dict[str, int | None]) -> _Events:
         found: list[Invalidation] = []
+        if name in self.timeline.steps[step].repeated:
+            # ``lst.append(x)`` or ``n += 1`` run a second time: the value holds
+            # the change twice, Restart & Run All once (its own reader: disagrees).
+            found.append(Invalidation(step, name, step))
         for key, writer in inputs.items():
             root = root_of(key)
             if root != name:  # its own later writes make a new value

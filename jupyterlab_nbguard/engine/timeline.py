@@ -46,6 +46,9 @@ class Step:
     aliases: dict[str, str]
     values: dict[str, Inputs]
     read_values: frozenset[tuple[str, int | None]]
+    #: Names this step changed from their own old value while re-running a
+    #: cell that already ran: Restart & Run All applies that change once.
+    repeated: frozenset[str] = frozenset()
 
     @property
     def writes(self) -> frozenset[str]:
@@ -186,9 +189,17 @@ class Timeline:
             values[name] = inputs(facts.displays.deps, facts.displays.calls)
             self._outputs.append(name)
         read_values = frozenset((root_of(k), w) for k, w in reads.items())
-        self.steps.append(
-            Step(index, execution, facts, reads, via, aliases, values, read_values)
+        repeated = frozenset(
+            name
+            for name, deps in values.items()
+            if execution.cell_id in self.last_run and name in deps
         )
+        self.steps.append(
+            Step(
+                index, execution, facts, reads, via, aliases, values, read_values,
+                repeated,
+            )
+        )  # fmt: skip
         self._index(index, reads, values)
         self.changes.append(tuple(path for _n, path, _c in changes))
         for name, path, change in changes:

@@ -258,3 +258,16 @@ def test_a_method_call_reads_what_that_method_reads():
     )
     ran = history(nb, 0, 1, 2, 3, 4, "SMOOTHING = 0.0")
     assert findings(nb, ran) == {("NBG201", "c4")}
+
+
+def test_a_value_changed_twice_by_re_running_an_accumulating_cell():
+    nb = cells("basket = ['apples']", "basket.append('milk')", "n = len(basket)")
+    # run once, in order: calm
+    assert findings(nb, history(nb, 0, 1, 2)) == set()
+    # the append ran twice before the count: the count differs from a fresh run
+    found = Engine().check(Notebook(nb, history(nb, 0, 1, 1, 2)), select=["NBG201"])
+    assert [(d.cell_id, d.names) for d in found] == [("c2", ("basket",))]
+    assert "ran a second time" in found[0].message
+    # a plain rebinding run twice is the same value: no finding
+    plain = cells("k = 3", "m = k * 2")
+    assert findings(plain, history(plain, 0, 0, 1)) == set()

@@ -106,6 +106,17 @@ def stale_diagnostic(
     source = ctx.timeline.steps[found.writer]
     changed = ctx.shown(source, found.changed)
     verb = ctx.change_verb(by, found.changed)
+    if found.changed == root_of(found.name) and by is source and not found.agrees:
+        return rule.diagnostic(
+            cell.id,
+            f"'{name}' was {verb} again when {ctx.step_label(by)} ran a second "
+            f"time: it holds that change twice, Restart & Run All once. Restart the "
+            f"kernel and run the notebook from the top.",
+            where,
+            [root_of(name)],
+            [Related(by.execution.cell_id, by.execution.execution_count,
+                     f"'{changed}' {verb} again here")],
+        )  # fmt: skip
     if found.agrees:
         message = (
             f"Shows '{name}', computed by {ctx.step_label(source)} from '{changed}' "
