@@ -53,7 +53,9 @@ Findings show up in four places:
 
 - **Underlines** in the code: hover over an underlined name to read what is wrong and
   what to do about it.
-- **A marker next to the cell**, coloured by severity (error, warning, info).
+- **A marker next to the cell**, coloured by severity (error, warning). Information
+  (for example a cell that shows a value a cell below changed later) is quiet: no
+  marker, only a line in the panel.
 - **The nbguard side panel**, which lists every finding with its code (for example
   `NBG201`); click a row to jump to the cell. Open it from the command palette
   (`Ctrl+Shift+C`, type *nbguard*).
@@ -79,58 +81,51 @@ the same static check from a terminal:
         """
 ## 1. Stale cell (`NBG201`)
 
-**What it is.** A cell computed something from a variable, and *afterwards* another
-cell changed that variable. The first cell's output and the values it defined now
-describe data that no longer exists.
+**What it is.** A cell computed something from a variable, and *afterwards* a cell
+**above** it changed that variable: you edited the data and ran it again. The
+lower cell's output still describes the old data, and Restart & Run All would show
+something else.
 
 **Why it bites.** Nothing fails. The notebook shows a total that belongs to the old
-price list, right next to cells that use the new one, and you copy the wrong number
-into your report. Running everything from the top does not help here: the update
-sits below the total, so the total is computed before it, every time.
+price list, and you copy the wrong number into your report.
 
-**Try it.** Run the first three cells below **in order** (`prices`, `total`, the
-price update), then the fourth. The `total` cell becomes *stale*: `prices` is
-underlined in it and the cell gets a warning marker. Hover the underline to see which
-cell changed `prices`. The fourth cell reads `prices` too, but it ran after the
-update, so it is fine.
+**Try it.** Run the `prices` cell and the `total` cell below. Then the supplier sends
+a new price list: edit the first number in `prices` (say `4.50` to `4.75`) and run
+that cell again. The `total` cell becomes *stale*: `prices` is underlined in it and
+the cell gets a warning marker. Hover the underline to see which cell changed
+`prices`. Run the third cell now: it reads the new prices, so it is fine.
 
-**Fix it.** Re-running `total` alone is not enough: it would then use prices from a
-cell *below* it, and nbguard says so (`NBG204`, out of order). Move the update where
-it belongs, above the `total` cell (select the update cell, press `Esc`, then
-`Ctrl+Shift+Up`, or use the cell's "Move up" button), and run `total` again: the
-warning is gone.
+**Fix it.** Run the `total` cell again: the warning is gone.
 """,
     ),
     code("load-data", "prices = [4.50, 2.25, 10.00, 3.75]"),
     code("stale-reader", "total = sum(prices)\ntotal"),
-    code(
-        "update-prices",
-        "# the supplier sent a new price list\nprices = [4.75, 2.50, 10.50, 4.25]",
-    ),
     code("fresh-reader", "n_items = len(prices)\nn_items"),
-    # -- 2. mutation ------------------------------------------------------------
+    # -- 2. superseded ----------------------------------------------------------
     md(
         "mutation-intro",
         """
-## 2. Changed in place: mutation makes a cell stale (`NBG201`)
+## 2. Changed further down: superseded (`NBG209`, info)
 
-**What it is.** A cell does not have to *rebind* a name to change it. Appending to a
-list, assigning `d[key] = ...`, `x += 1` or calling a method such as `.sort()` or
-`.update()` changes the object every other cell is looking at.
+**What it is.** A cell *below* changes, later, a value that a cell above it showed:
+here, `basket.append(...)` adds to the list that `basket_size` counted. Page order
+and time agree, so Restart & Run All shows exactly what you see. That is not a
+hazard, and nbguard stays quiet about it: a faint dotted underline (when info
+findings are shown as underlines), no cell marker, no warning count, one line
+under *Information* in the panel.
 
-**Why it bites.** Run the `append` cell twice and the basket has two cartons of milk;
-the count shown above it is already wrong after the first run.
-
-**Try it.** Run the three cells below in order. The `basket_size` cell turns stale
-because `basket.append(...)` changed the list it counted. nbguard knows the usual
-mutating methods (`append`, `extend`, `update`, `pop`, `sort`, ...). The `append`
-cell itself gets an info note: each run adds another carton, so its result depends
-on how many times it ran.
+**Try it.** Run the three cells below in order: no warning. `basket_size` is listed
+as *superseded*: it shows the basket before the cell below added milk. The `append`
+cell gets an info note too: each run adds another carton, so its result depends
+on how many times it ran. Now run the `append` cell **a second time** and then the
+fourth cell: the basket holds two cartons, Restart & Run All would give one, and
+the fourth cell is warned about (`NBG201`).
 """,
     ),
     code("basket-data", 'basket = ["apples", "bread"]'),
     code("basket-count", "basket_size = len(basket)\nbasket_size"),
     code("basket-add", 'basket.append("milk")'),
+    code("basket-show", "basket"),
     # -- 3. use before definition -----------------------------------------------
     md(
         "ubd-intro",
@@ -185,7 +180,8 @@ every later cell still uses `4.99`. The page says one thing, the kernel another.
 
 **Try it.** Run both cells below. Then edit the first one (change `4.99` to `5.99`)
 **without running it**. The cell is marked as edited since it last ran. Run it again
-and the marker clears (and the second cell becomes stale instead, as in section 1).
+and the marker clears (and the second cell becomes stale instead, as in section 1:
+the change came from above it).
 """,
     ),
     code("edit-me", "shipping = 4.99"),
@@ -270,8 +266,9 @@ define names. nbguard analyses them the way IPython runs them: `%time squares = 
 defines `squares`, and `%%time` times the Python code in the rest of its cell.
 
 **Try it.** No findings here: `squares` is not reported as undefined in the cells
-that use it. Now run the three cells in order, then run the first one again: the
-other two become stale, exactly as with plain Python code.
+that use it. Now run the three cells in order, then edit the first one (`1_000` to
+`2_000`) and run it again: the other two become stale, exactly as with plain Python
+code.
 """,
     ),
     code("magic-time", "%time squares = [n * n for n in range(1_000)]"),
