@@ -33,10 +33,18 @@ export class NotebookRunHost implements IRunHost {
     private readonly _translator?: ITranslator
   ) {}
 
+  /**
+   * Restart the kernel without a dialog (the command asked already).
+   *
+   * @throws {Error} If the restart failed: `restartKernel` only logs that,
+   * and leaves the context not ready.
+   */
   async restart(): Promise<void> {
     const context = this._panel.sessionContext;
     await context.restartKernel();
-    await context.ready;
+    if (!context.isReady || !context.session?.kernel) {
+      throw new Error('The kernel could not be restarted.');
+    }
   }
 
   async execute(cell: IRunCell): Promise<ExecutionResult> {

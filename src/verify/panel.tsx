@@ -137,10 +137,7 @@ function Headline(props: {
     case 'failed':
       return (
         <p className="jp-nbguard-Verify-failure" role="alert">
-          {trans.__(
-            'The outputs could not be compared: %1',
-            session.error ?? ''
-          )}
+          {trans.__('The verification did not finish: %1', session.error ?? '')}
         </p>
       );
     case 'interrupted':

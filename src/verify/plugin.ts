@@ -63,10 +63,7 @@ async function confirmRestart(
     ),
     buttons: [
       Dialog.cancelButton({ ariaLabel: trans.__('Cancel Verification') }),
-      Dialog.warnButton({
-        label: trans.__('Restart and Verify'),
-        ariaLabel: trans.__('Confirm Kernel Restart and Verification')
-      })
+      Dialog.warnButton({ label: trans.__('Restart and Verify') })
     ],
     checkbox: {
       label: trans.__('Do not ask me again.'),
@@ -158,6 +155,8 @@ export function activateVerify(
   };
 
   const current = () => tracker.currentWidget;
+  const refresh = () =>
+    app.commands.notifyCommandChanged(CommandIDs.restartAndVerify);
 
   app.commands.addCommand(CommandIDs.restartAndVerify, {
     label: trans.__('Restart Kernel and Verify Notebook…'),
@@ -195,8 +194,6 @@ export function activateVerify(
       }
       const session = new VerifySession({ panel, client, store, trans });
       show(session);
-      const refresh = () =>
-        app.commands.notifyCommandChanged(CommandIDs.restartAndVerify);
       session.changed.connect(refresh);
       await session.start(
         {
@@ -245,9 +242,13 @@ export function activateVerify(
         console.error('nbguard: could not read a kept verification.', reason);
       });
   };
-  tracker.forEach(resume);
-  tracker.widgetAdded.connect((_, panel) => resume(panel));
-  tracker.currentChanged.connect(() =>
-    app.commands.notifyCommandChanged(CommandIDs.restartAndVerify)
-  );
+  // The command needs a kernel: re-evaluate it when one comes or goes.
+  const watch = (panel: NotebookPanel) => {
+    panel.sessionContext.kernelChanged.connect(refresh);
+    panel.sessionContext.statusChanged.connect(refresh);
+    resume(panel);
+  };
+  tracker.forEach(watch);
+  tracker.widgetAdded.connect((_, panel) => watch(panel));
+  tracker.currentChanged.connect(refresh);
 }

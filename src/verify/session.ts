@@ -124,7 +124,13 @@ export class VerifySession {
     this._runner = runner;
     runner.progressChanged.connect(() => this._changed.emit(), this);
     this._setPhase('running');
-    const outcome = await runner.run();
+    let outcome: IRunOutcome;
+    try {
+      outcome = await runner.run();
+    } catch (reason) {
+      this._fail(reason);
+      return;
+    }
     this._setPhase('comparing');
     await this._compare(outcome, options.compare);
   }
@@ -285,13 +291,20 @@ export class VerifySession {
       await this._persist();
       this._setPhase('report');
     } catch (reason) {
-      console.error('nbguard: verify/compare failed.', reason);
-      this._error =
-        reason instanceof Error && reason.message
-          ? reason.message
-          : String(reason);
-      this._setPhase('failed');
+      this._fail(reason);
     }
+  }
+
+  /**
+   * End in `failed`, keeping the snapshot so the outputs can be restored.
+   */
+  private _fail(reason: unknown): void {
+    console.error('nbguard: restart and verify failed.', reason);
+    this._error =
+      reason instanceof Error && reason.message
+        ? reason.message
+        : String(reason);
+    this._setPhase('failed');
   }
 
   private async _persist(): Promise<void> {

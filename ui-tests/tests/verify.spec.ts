@@ -1,0 +1,351 @@
+import * as path from 'path';
+
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { Locator } from '@playwright/test';
+
+import { execute } from './utils';
+
+/**
+ * Restart and verify, end to end in Chromium against the real server and
+ * kernel: the toolbar button, its confirmation, the progress, the report with
+ * its root cause, restoring the previous outputs byte for byte, cancelling a
+ * run mid-way, and a kernel that dies mid-run.
+ *
+ * Screenshots of the progress and of the report, light and dark, are written
+ * to docs/images/verify-*.png.
+ */
+
+const VERIFY = 'jupyterlab-nbguard:restart-and-verify';
+const BUTTON = '[data-jp-item-name="nbguard-verify"]';
+const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
+/** A restart plus a few cells, on a busy 2-core machine. */
+const RUN_TIMEOUT = 60_000;
+
+test.use({ viewport: { width: 1400, height: 800 } });
+
+type Cell = {
+  id: string;
+  cell_type: 'code' | 'markdown';
+  source: string;
+  tags?: string[];
+};
+
+/** A notebook of these cells, never run. */
+function notebook(cells: Cell[]): string {
+  return JSON.stringify({
+    metadata: {
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      }
+    },
+    nbformat: 4,
+    nbformat_minor: 5,
+    cells: cells.map(({ id, cell_type, source, tags }) => ({
+      id,
+      cell_type,
+      source,
+      metadata: tags ? { tags } : {},
+      ...(cell_type === 'code' ? { execution_count: null, outputs: [] } : {})
+    }))
+  });
+}
+
+/** An unseeded draw changes on every run; the next cell reads it. */
+const DIVERGING: Cell[] = [
+  { id: 'intro', cell_type: 'markdown', source: '# A notebook to verify' },
+  {
+    id: 'setup',
+    cell_type: 'code',
+    source: 'import random, time\nprint("ready")'
+  },
+  { id: 'draw', cell_type: 'code', source: 'r = random.random()\nr' },
+  { id: 'double', cell_type: 'code', source: 'doubled = r * 2\ndoubled' },
+  { id: 'wait', cell_type: 'code', source: 'time.sleep(2)\n"slept"' },
+  {
+    id: 'raises',
+    cell_type: 'code',
+    source: '1 / 0',
+    tags: ['raises-exception']
+  },
+  { id: 'steady', cell_type: 'code', source: 'sum(range(10))' }
+];
+
+/** Upload `cells` as `name` into the test's folder, open it, run it once. */
+async function openAndRun(
+  page: IJupyterLabPageFixture,
+  tmpPath: string,
+  name: string,
+  cells: Cell[],
+  runFirst = true
+): Promise<void> {
+  await page.contents.uploadContent(
+    notebook(cells),
+    'text',
+    `${tmpPath}/${name}`
+  );
+  expect(await page.notebook.openByPath(`${tmpPath}/${name}`)).toBe(true);
+  expect(await page.notebook.activate(name)).toBe(true);
+  if (runFirst) {
+    expect(await page.notebook.run()).toBe(true);
+  }
+}
+
+/** Every code cell's outputs and execution count, as cell JSON. */
+async function codeCellJSON(page: IJupyterLabPageFixture): Promise<string> {
+  return page.evaluate(() => {
+    // The notebook, wherever the focus is (the report panel may have it).
+    const app = (window as any).jupyterapp;
+    const notebook = Array.from(app.shell.widgets('main')).find(
+      (w: any) => w.content?.model?.cells
+    ) as any;
+    const model = notebook.content.model;
+    const cells = model.cells;
+    const out: unknown[] = [];
+    for (let i = 0; i < cells.length; i++) {
+      const json = cells.get(i).toJSON();
+      if (json.cell_type === 'code') {
+        out.push([json.id, json.outputs, json.execution_count]);
+      }
+    }
+    return JSON.stringify(out);
+  });
+}
+
+/** Press the toolbar button and accept the confirmation dialog. */
+async function startVerify(page: IJupyterLabPageFixture): Promise<Locator> {
+  await page.locator(BUTTON).first().click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toContainText('Restart Kernel and Verify Notebook?');
+  await dialog.getByRole('button', { name: 'Restart and Verify' }).click();
+  const panel = page.locator('.jp-nbguard-Verify');
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+/** The report row of a cell. */
+function row(panel: Locator, cellId: string): Locator {
+  return panel.locator(`.jp-nbguard-Verify-row[data-cell-id="${cellId}"]`);
+}
+
+async function save(page: IJupyterLabPageFixture, name: string): Promise<void> {
+  // Let transitions and toasts settle first.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(IMAGES, name) });
+}
+
+test.describe('restart and verify', () => {
+  test.beforeEach(async ({ page }) => {
+    // Galata (5.6) tracks kernels by proxying every POST /api/kernels/...: it
+    // answers a restart with 201, which JupyterLab rejects ("Invalid response:
+    // 201 Created") and never reconnects, and fails to parse an interrupt's
+    // empty 204. Send restarts and interrupts straight to the server.
+    await page.route(/\/api\/kernels\/[-\w]+\/(restart|interrupt)/, route =>
+      route.continue()
+    );
+  });
+
+  test('the button runs the notebook, reports the root cause, and restores the outputs exactly', async ({
+    page,
+    tmpPath
+  }) => {
+    // Given a notebook run once, and its cells' JSON
+    await openAndRun(page, tmpPath, 'diverging.ipynb', DIVERGING);
+    const before = await codeCellJSON(page);
+    // And the command in the Kernel menu and the palette
+    await page.menu.open('Kernel');
+    await expect(
+      page.locator('.lm-Menu-itemLabel', {
+        hasText: 'Restart Kernel and Verify Notebook…'
+      })
+    ).toBeVisible();
+    await page.keyboard.press('Escape');
+
+    // When the toolbar button is pressed and the dialog accepted
+    const panel = await startVerify(page);
+
+    // Then progress shows cell i of N, the elapsed time and the running cell
+    const progress = panel.locator('.jp-nbguard-Verify-progress');
+    await expect(progress).toContainText(/Running cell \d of 6/, {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(progress).toContainText(/\d:\d\d/);
+    await expect(
+      progress.getByRole('button', { name: 'Cancel' })
+    ).toBeVisible();
+    await expect(progress).toContainText('Running cell 4 of 6', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(
+      page.locator('.jp-Cell.jp-nbguard-mod-verifying')
+    ).toContainText('time.sleep(2)');
+    await save(page, 'verify-progress.png');
+
+    // And the report names the unseeded draw as the root cause
+    const summary = panel.locator('.jp-nbguard-Verify-summary');
+    await expect(summary).toContainText('first divergence: [2]', {
+      timeout: RUN_TIMEOUT
+    });
+    await expect(summary).toContainText(/\d of 6 cells reproduced/);
+    await expect(row(panel, 'draw')).toHaveClass(/jp-mod-rootCause/);
+    await expect(row(panel, 'draw')).toContainText('changed');
+    await expect(row(panel, 'draw').locator('.jp-mod-add')).toHaveCount(1);
+    await expect(row(panel, 'setup')).toContainText('same');
+    // The expected error did not stop the run, and still reproduced
+    await expect(row(panel, 'raises')).toContainText('same');
+    await expect(row(panel, 'steady')).toContainText('same');
+    expect(await codeCellJSON(page)).not.toBe(before);
+    await save(page, 'verify-report.png');
+
+    // When a row is clicked, its cell becomes active
+    await row(panel, 'draw').locator('.jp-nbguard-Verify-rowButton').click();
+    expect(
+      await page.evaluate(
+        () =>
+          (window as any).jupyterapp.shell.currentWidget.content.activeCell
+            .model.id
+      )
+    ).toBe('draw');
+
+    // And in the dark theme the report stays readable
+    await execute(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
+    await expect(page.locator('body')).toHaveAttribute(
+      'data-jp-theme-light',
+      'false'
+    );
+    await save(page, 'verify-report-dark.png');
+
+    // When the previous outputs are restored
+    await panel
+      .getByRole('button', { name: 'Restore previous outputs' })
+      .click();
+    await expect(panel).toContainText(
+      'The previous outputs have been restored.'
+    );
+
+    // Then every code cell's JSON is identical to before
+    expect(await codeCellJSON(page)).toBe(before);
+
+    // And Dismiss closes the report
+    await panel.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(page.locator('.jp-nbguard-Verify')).toHaveCount(0);
+  });
+
+  test('Cancel interrupts a cell that sleeps and reports what ran', async ({
+    page,
+    tmpPath
+  }) => {
+    // Given a notebook with a cell that sleeps for a minute, in the dark theme
+    await execute(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
+    await openAndRun(
+      page,
+      tmpPath,
+      'sleeps.ipynb',
+      [
+        { id: 'first', cell_type: 'code', source: 'x = 41\nx + 1' },
+        {
+          id: 'sleeps',
+          cell_type: 'code',
+          source: 'import time\ntime.sleep(60)'
+        },
+        { id: 'after', cell_type: 'code', source: 'print("never")' }
+      ],
+      false
+    );
+    await page.notebook.runCell(0, true);
+
+    // When it is verified, and cancelled while the sleep runs
+    const started = Date.now();
+    const panel = await startVerify(page);
+    const progress = panel.locator('.jp-nbguard-Verify-progress');
+    await expect(progress).toContainText('Running cell 2 of 3', {
+      timeout: RUN_TIMEOUT
+    });
+    await save(page, 'verify-progress-dark.png');
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+
+    // Then the report covers what ran, long before the sleep would end
+    await expect(panel.locator('.jp-nbguard-Verify-endNote')).toContainText(
+      'The run was cancelled in',
+      { timeout: RUN_TIMEOUT }
+    );
+    expect(Date.now() - started).toBeLessThan(55_000);
+    await expect(row(panel, 'first')).toContainText('same');
+    await expect(row(panel, 'sleeps')).toContainText('not run');
+    await expect(row(panel, 'after')).toContainText('not run');
+    // And the kernel was interrupted: the sleeping cell shows KeyboardInterrupt
+    await expect(page.locator('.jp-OutputArea-output').last()).toContainText(
+      'KeyboardInterrupt',
+      { timeout: RUN_TIMEOUT }
+    );
+  });
+
+  test('a kernel killed mid-run is reported as dead, not as a hang', async ({
+    page,
+    tmpPath
+  }) => {
+    // Given a notebook whose second cell kills the kernel process
+    await openAndRun(
+      page,
+      tmpPath,
+      'dies.ipynb',
+      [
+        { id: 'first', cell_type: 'code', source: 'print("alive")' },
+        { id: 'kills', cell_type: 'code', source: 'import os\nos._exit(1)' },
+        { id: 'after', cell_type: 'code', source: 'print("never")' }
+      ],
+      false
+    );
+    await page.notebook.runCell(0, true);
+    const before = await codeCellJSON(page);
+
+    // When it is verified
+    const panel = await startVerify(page);
+
+    // Then the report says the kernel died in that cell
+    await expect(panel.locator('.jp-nbguard-Verify-endNote')).toContainText(
+      'The kernel died while running',
+      { timeout: RUN_TIMEOUT }
+    );
+    await expect(row(panel, 'first')).toContainText('same');
+    await expect(row(panel, 'after')).toContainText('not run');
+    // (JupyterLab says so too, in its own dialog)
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('appears to have died');
+    await dialog.getByRole('button', { name: /ok/i }).click();
+    // And the snapshot survived the crash: restoring gives the JSON of before
+    await panel
+      .getByRole('button', { name: 'Restore previous outputs' })
+      .click();
+    expect(await codeCellJSON(page)).toBe(before);
+  });
+
+  test('the snapshot survives a page reload', async ({ page, tmpPath }) => {
+    // Given a verification that finished and was not dismissed
+    await openAndRun(page, tmpPath, 'reload.ipynb', DIVERGING.slice(0, 4));
+    const before = await codeCellJSON(page);
+    const panel = await startVerify(page);
+    await expect(panel.locator('.jp-nbguard-Verify-summary')).toBeVisible({
+      timeout: RUN_TIMEOUT
+    });
+
+    // (the state database is saved to the workspace after a short debounce)
+    await page.waitForTimeout(2000);
+
+    // When the page is reloaded (the notebook is not saved)
+    // (galata's own readiness check waits for a launcher; wait for the report)
+    await page.reload({ waitForIsReady: false });
+
+    // Then the report comes back with the notebook, and restores exactly
+    const again = page.locator('.jp-nbguard-Verify');
+    await expect(again.locator('.jp-nbguard-Verify-summary')).toContainText(
+      'first divergence',
+      { timeout: RUN_TIMEOUT }
+    );
+    await again
+      .getByRole('button', { name: 'Restore previous outputs' })
+      .click();
+    expect(await codeCellJSON(page)).toBe(before);
+  });
+});
