@@ -107,9 +107,12 @@ test('every section of hazards.ipynb behaves as its text says', async ({
   await expectFlagged(page, 'typo-cell', 'error', 'totl');
   await expectRow(page, 'NBG102', 'totl');
 
-  // 2. mutation
+  // 2. changed further down: superseded, quiet; a second append warns
   await runCells(page, ['basket-data', 'basket-count', 'basket-add']);
-  await expectFlagged(page, 'basket-count', 'warning', 'basket');
+  await expectQuietInfo(page, 'basket-count', 'NBG209');
+  await expectNoProblem(page, 'basket-count');
+  await runCells(page, ['basket-add', 'basket-show']);
+  await expectFlagged(page, 'basket-show', 'warning', 'basket');
   await expectRow(page, 'NBG201', 'basket');
 
   // 3. use before definition, run in the working order

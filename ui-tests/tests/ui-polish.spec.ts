@@ -21,8 +21,8 @@ import {
  * "next finding" and the status bar item.
  *
  * Every test starts from the same state as tests/nbguard.spec.ts:
- * `STALE_SCENARIO` (see ./utils) run in page order, which makes `stale-reader`
- * stale (NBG201 on `prices`).
+ * `makeStale` (see ./utils): the price list is edited and run again above
+ * `stale-reader`, which makes it stale (NBG201 on `prices`).
  *
  * Galata mocks the settings per test (in memory), so the theme and the nbguard
  * settings changed here do not leak into other tests.

@@ -9,10 +9,11 @@ import type { Locator, TestInfo } from '@playwright/test';
  * by their stable nbformat ids).
  *
  * Section 1 of the notebook: `load-data` binds `prices`, `stale-reader` computes
- * `total = sum(prices)`, `update-prices` rebinds `prices`, `fresh-reader` reads
- * `prices` again. Running them in that order (`STALE_SCENARIO`) makes
- * `stale-reader` stale (NBG201 on `prices`) while `fresh-reader`, run after the
- * update, is not.
+ * `total = sum(prices)`, `fresh-reader` reads `prices` again. Running the first
+ * two, then editing `load-data` (a new price list) and running it again above
+ * the total, then running `fresh-reader` (`makeStale`) makes `stale-reader`
+ * stale (NBG201 on `prices`: an upstream change) while `fresh-reader`, run
+ * after the update, is not.
  */
 
 /** File name of the demo notebook, in each test's folder. */
@@ -27,13 +28,11 @@ export const SHOW_PANEL = 'jupyterlab-nbguard:show-panel';
 /** How long the product may take to check after a cell ran (debounce + request). */
 export const CHECK_TIMEOUT = 20_000;
 
-/** The run order that makes `stale-reader` stale and leaves `fresh-reader` fresh. */
-export const STALE_SCENARIO = [
-  'load-data',
-  'stale-reader',
-  'update-prices',
-  'fresh-reader'
-];
+/** The cells run before the price list changes. */
+export const STALE_SCENARIO = ['load-data', 'stale-reader'];
+
+/** The supplier's new price list, as the demo's text asks (4.50 becomes 4.75). */
+export const NEW_PRICES = 'prices = [4.75, 2.25, 10.00, 3.75]';
 
 /** Upload the demo notebook into this test's folder and open it. */
 export async function openHazards(
@@ -110,13 +109,20 @@ export function pricesUnderline(cell: Locator): Locator {
 }
 
 /**
- * Run `STALE_SCENARIO` and wait until `prices` is underlined in `stale-reader`
- * (the check has run). Returns the locator of `stale-reader`.
+ * Run `STALE_SCENARIO`, edit `load-data` to `NEW_PRICES` and run it again, run
+ * `fresh-reader`, and wait until `prices` is underlined in `stale-reader` (the
+ * check has run). Returns the locator of `stale-reader`.
  */
 export async function makeStale(
   page: IJupyterLabPageFixture
 ): Promise<Locator> {
   await runCells(page, STALE_SCENARIO);
+  await page.notebook.setCell(
+    await cellIndex(page, 'load-data'),
+    'code',
+    NEW_PRICES
+  );
+  await runCells(page, ['load-data', 'fresh-reader']);
   const stale = await cellById(page, 'stale-reader');
   await expect(pricesUnderline(stale).first()).toBeVisible({
     timeout: CHECK_TIMEOUT
