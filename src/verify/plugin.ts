@@ -149,10 +149,9 @@ export function activateVerify(
     return widget;
   };
 
-  const isRunning = (panel: NotebookPanel): boolean => {
-    const phase = open.get(panel)?.session.phase;
-    return phase === 'running' || phase === 'comparing';
-  };
+  // Notebooks being verified, even if their report was closed meanwhile.
+  const running = new Set<NotebookPanel>();
+  const isRunning = (panel: NotebookPanel): boolean => running.has(panel);
 
   const current = () => tracker.currentWidget;
   const refresh = () =>
@@ -192,16 +191,25 @@ export function activateVerify(
           setConfirm(false);
         }
       }
+      if (isRunning(panel)) {
+        return;
+      }
       const session = new VerifySession({ panel, client, store, trans });
       show(session);
       session.changed.connect(refresh);
-      await session.start(
-        {
-          continueOnError: settings.continueOnError,
-          compare: compareOptions(settings)
-        },
-        new NotebookRunHost(panel, translator ?? undefined)
-      );
+      running.add(panel);
+      try {
+        await session.start(
+          {
+            continueOnError: settings.continueOnError,
+            compare: compareOptions(settings)
+          },
+          new NotebookRunHost(panel, translator ?? undefined)
+        );
+      } finally {
+        running.delete(panel);
+        refresh();
+      }
     }
   });
 

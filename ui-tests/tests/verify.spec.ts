@@ -113,11 +113,25 @@ async function codeCellJSON(page: IJupyterLabPageFixture): Promise<string> {
   });
 }
 
-/** Press the toolbar button and accept the confirmation dialog. */
-async function startVerify(page: IJupyterLabPageFixture): Promise<Locator> {
-  await page.locator(BUTTON).first().click();
+/**
+ * Press the toolbar button (or the shortcut) and accept the confirmation
+ * dialog, ticking "Do not ask me again." if told to.
+ */
+async function startVerify(
+  page: IJupyterLabPageFixture,
+  options: { shortcut?: boolean; dontAsk?: boolean } = {}
+): Promise<Locator> {
+  if (options.shortcut) {
+    await page.notebook.selectCells(0);
+    await page.keyboard.press('Control+Alt+V');
+  } else {
+    await page.locator(BUTTON).first().click();
+  }
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog).toContainText('Restart Kernel and Verify Notebook?');
+  if (options.dontAsk) {
+    await dialog.getByRole('checkbox').check();
+  }
   await dialog.getByRole('button', { name: 'Restart and Verify' }).click();
   const panel = page.locator('.jp-nbguard-Verify');
   await expect(panel).toBeVisible();
@@ -160,6 +174,15 @@ test.describe('restart and verify', () => {
         hasText: 'Restart Kernel and Verify Notebook…'
       })
     ).toBeVisible();
+    await page.keyboard.press('Escape');
+    await execute(page, 'apputils:activate-command-palette');
+    await page.keyboard.type('Verify Notebook');
+    // (with its keyboard shortcut)
+    const item = page.locator('.lm-CommandPalette-item', {
+      hasText: 'Restart Kernel and Verify Notebook…'
+    });
+    await expect(item).toContainText('Ctrl+Alt+V');
+    await expect(item).toHaveAttribute('data-command', VERIFY);
     await page.keyboard.press('Escape');
 
     // When the toolbar button is pressed and the dialog accepted
@@ -300,8 +323,8 @@ test.describe('restart and verify', () => {
     await page.notebook.runCell(0, true);
     const before = await codeCellJSON(page);
 
-    // When it is verified
-    const panel = await startVerify(page);
+    // When it is verified, from the keyboard shortcut
+    const panel = await startVerify(page, { shortcut: true });
 
     // Then the report says the kernel died in that cell
     await expect(panel.locator('.jp-nbguard-Verify-endNote')).toContainText(
@@ -325,7 +348,7 @@ test.describe('restart and verify', () => {
     // Given a verification that finished and was not dismissed
     await openAndRun(page, tmpPath, 'reload.ipynb', DIVERGING.slice(0, 4));
     const before = await codeCellJSON(page);
-    const panel = await startVerify(page);
+    const panel = await startVerify(page, { dontAsk: true });
     await expect(panel.locator('.jp-nbguard-Verify-summary')).toBeVisible({
       timeout: RUN_TIMEOUT
     });
@@ -347,5 +370,14 @@ test.describe('restart and verify', () => {
       .getByRole('button', { name: 'Restore previous outputs' })
       .click();
     expect(await codeCellJSON(page)).toBe(before);
+
+    // And, as asked, the next verification starts without a dialog
+    await again.getByRole('button', { name: 'Dismiss' }).click();
+    await page.notebook.activate('reload.ipynb');
+    await page.locator(BUTTON).first().click();
+    await expect(
+      page.locator('.jp-nbguard-Verify-summary').first()
+    ).toBeVisible({ timeout: RUN_TIMEOUT });
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
   });
 });
