@@ -9,6 +9,7 @@ out, never an exception.
 from __future__ import annotations
 
 import ast
+import re
 
 from .callsites import MUTATING_METHODS, RETURNING_METHODS
 from .facts import Binding, CellFacts, Change, FunctionFacts
@@ -17,6 +18,11 @@ from .positions import LineIndex
 from .syntax import ParseFailure, parse_code
 from .visitor import DefUseVisitor
 
+#: Longest source analysed, in characters: a longer cell gets NBG002 and is
+#: treated as binding names nobody can list, so one cell's work stays bounded.
+MAX_CELL_CHARS = 200_000
+#: A lone UTF-16 surrogate: valid in JSON and in kernel messages, not in UTF-8.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 #: Calls whose value is None: a cell ending in one shows no ``Out[n]``.
 _SILENT_CALLS = frozenset({"print", "display", "show", "info", "pprint", "plot"})
 
@@ -76,6 +82,12 @@ def _facts(visitor: DefUseVisitor, displays: bool) -> CellFacts:
 
 def analyse(source: str) -> CellFacts:
     """Return the def/use facts of one cell's source; never raises."""
+    if len(source) > MAX_CELL_CHARS:
+        return CellFacts(opaque=True, too_large=len(source))
+    if not source.isascii():
+        # The parser and the UTF-16 position maths reject lone surrogates; U+FFFD
+        # is one character and one UTF-16 unit too, so every position holds.
+        source = _LONE_SURROGATE.sub("\ufffd", source)
     index = LineIndex(source)
     parsed = parse_code(source, index)
     if isinstance(parsed, ParseFailure):

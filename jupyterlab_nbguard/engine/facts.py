@@ -97,6 +97,8 @@ class CellFacts:
     shows and stores in its output history (``_``, ``_5``, ``Out[5]``).
     ``opaque`` is set when the cell may bind names nobody can list
     (``from m import *``, ``%run``), so undefined-name stays quiet after it.
+    ``too_large`` is the source's length when it was over the analysis limit
+    (:data:`~.defuse.MAX_CELL_CHARS`) and so not analysed; such a cell is opaque.
     """
 
     reads: tuple[NameUse, ...] = ()
@@ -112,6 +114,7 @@ class CellFacts:
     displays: Binding | None = None
     opaque: bool = False
     syntax_error: tuple[str, Range] | None = None
+    too_large: int | None = None
 
     #: Names read from outside the cell.
     read_names: frozenset[str] = field(init=False, repr=False, compare=False)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from tornado import web
 
 from ..engine import Cell
+
+#: A UTF-16 surrogate left alone: valid in JSON (``"\ud800"``) and in a browser's
+#: string, but not encodable as UTF-8, which Python's parser needs.
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def http_error(status: int, message: str) -> web.HTTPError:
@@ -28,9 +33,24 @@ def parse_body(body: bytes, limit: int) -> dict[str, Any]:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise http_error(400, f"request body is not valid JSON: {error}") from error
+    except RecursionError as error:
+        # The C decoder gives up near the interpreter's recursion limit (about
+        # 1,000 levels); no field of the contract nests anywhere near that.
+        raise http_error(400, "request body is nested too deeply") from error
     if not isinstance(data, dict):
         raise http_error(400, "request body must be a JSON object")
     return data
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD.
+
+    Both are one UTF-16 code unit and one Python character, so every position
+    the engine reports in the result is right for the text the client sent.
+    """
+    if text.isascii():
+        return text
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def optional_string(data: dict[str, Any], field: str) -> str | None:
@@ -78,6 +98,7 @@ def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
             source = "".join(source)  # nbformat's multi-line form
         if not isinstance(source, str):
             raise http_error(400, f"{where}.source must be a string")
+        source = without_lone_surrogates(source)
         count = item.get("execution_count")
         if count is not None and (
             not isinstance(count, int) or isinstance(count, bool) or count < 0
