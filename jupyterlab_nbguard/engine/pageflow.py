@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from .calls import CallEffects, chained_lookup, resolve_calls
 from .facts import CellFacts, FunctionFacts, NameUse
@@ -12,7 +14,9 @@ from .names import PRESET_NAMES, is_preset
 
 #: Cells between saved simulation states; an edit resumes from the last one
 #: above it instead of re-running the whole notebook.
-CHECKPOINT_EVERY = 100
+CHECKPOINT_EVERY = 50
+#: The lazily built name indexes a later flow may patch instead of rebuilding.
+_INDEXES = frozenset({"binders", "_needers"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,10 @@ class PageFlow:
     """Simulates running the code cells top to bottom in a fresh kernel.
 
     Given the flow of a previous version of the notebook, it resumes from the
-    last checkpoint before the first cell that changed.
+    last checkpoint before the first cell that changed, and stops at the first
+    checkpoint past the last changed cell where the state matters to the cells
+    below as it did before (an edit that binds no name they need): the rest is
+    taken from the previous flow.
     """
 
     def __init__(
@@ -64,27 +71,39 @@ class PageFlow:
         self.unbound: list[UnboundRead] = []
         self.any_opaque = False
         self._checkpoints: list[_Checkpoint] = []
-        # Kept only to patch its binders, and only if it has them: never a chain.
-        self._previous = (
-            previous
-            if previous is not None and "binders" in previous.__dict__
-            else None
-        )
-        self._simulate(self._resume_point(previous))
+        # What is kept of the previous flow: its cells and the name indexes it
+        # built, to patch rather than rebuild them (never the flow: no chain).
+        self._before: tuple[list[tuple[int, Cell, CellFacts]], dict[str, Any]] | None
+        self._before = None
+        if previous is not None:
+            built = {k: v for k, v in previous.__dict__.items() if k in _INDEXES}
+            self._before = (previous.cells, built)
+        self._simulate(self._resume_point(previous), previous)
 
     @cached_property
     def binders(self) -> dict[str, list[int]]:
         """Page positions of the cells that bind each name (built when asked)."""
-        previous, self._previous = self._previous, None
-        if previous is not None and "binders" in previous.__dict__:
-            patched = _patched_binders(previous, self.cells)
+        return self._index("binders", lambda facts: facts.bound_names)
+
+    @cached_property
+    def _needers(self) -> dict[str, list[int]]:
+        """Page positions of the cells that need each name bound."""
+        return self._index("_needers", lambda facts: facts.needed_names)
+
+    def _index(
+        self, attribute: str, names_of: Callable[[CellFacts], frozenset[str]]
+    ) -> dict[str, list[int]]:
+        if self._before is not None and attribute in self._before[1]:
+            patched = _patched_index(
+                self._before[0], self._before[1][attribute], self.cells, names_of
+            )
             if patched is not None:
                 return patched
-        binders: dict[str, list[int]] = {}
+        index: dict[str, list[int]] = {}
         for position, _cell, facts in self.cells:
-            for name in facts.bound_names:
-                binders.setdefault(name, []).append(position)
-        return binders
+            for name in names_of(facts):
+                index.setdefault(name, []).append(position)
+        return index
 
     @cached_property
     def bound_names(self) -> frozenset[str]:
@@ -116,13 +135,79 @@ class PageFlow:
         self.unbound = previous.unbound[: point.unbound]
         return point
 
-    def _simulate(self, start: _Checkpoint | None) -> None:
+    def _last_change(self, previous: PageFlow | None) -> int | None:
+        """The last cell index that differs from ``previous`` (None: incomparable)."""
+        if previous is None or len(previous.cells) != len(self.cells):
+            return None
+        for index in range(len(self.cells) - 1, -1, -1):
+            (p1, c1, f1), (p2, c2, f2) = previous.cells[index], self.cells[index]
+            if p1 != p2 or f1 is not f2 or c1.id != c2.id:
+                return index
+        return -1
+
+    def _same_below(self, index: int, differ: set[str]) -> bool:
+        """Whether names bound differently here matter to no cell from ``index`` on.
+
+        An edit that binds a new name (``extra = 1``) changes the state, but if
+        no cell below needs that name and no function body reads it, the cells
+        below find exactly what they found before.
+        """
+        if not differ:
+            return True
+        if differ & self._function_reads:
+            return False
+        needers = self._needers
+        at = self.cells[index][0]
+        return not any(p >= at for name in differ for p in needers.get(name, ()))
+
+    @cached_property
+    def _function_reads(self) -> frozenset[str]:
+        reads: set[str] = set()
+        for _p, _c, facts in self.cells:
+            for function in facts.functions.values():
+                reads |= function.read_names
+        return frozenset(reads)
+
+    def _adopt(self, previous: PageFlow, at: _Checkpoint) -> None:
+        """From ``at`` on, the state matters as in ``previous``: take the rest.
+
+        The cells below are the same and find the same names bound, so what
+        they find unbound is what they found before.
+        """
+        shift = len(self.unbound) - at.unbound
+        self.unbound.extend(previous.unbound[at.unbound :])
+        self._checkpoints.extend(
+            _Checkpoint(c.index, c.bound, c.functions, c.opaque, c.unbound + shift)
+            for c in previous._checkpoints
+            if c.index >= at.index
+        )
+        self.any_opaque = previous.any_opaque
+
+    def _simulate(self, start: _Checkpoint | None, previous: PageFlow | None) -> None:
         bound: set[str] = start.bound.copy() if start else set(PRESET_NAMES)
         functions: dict[str, FunctionFacts] = start.functions.copy() if start else {}
         opaque = start.opaque if start else False
         first = start.index if start else 0
+        last_change = self._last_change(previous)
+        theirs = (
+            {c.index: c for c in previous._checkpoints}
+            if previous is not None and last_change is not None
+            else {}
+        )
         for index in range(first, len(self.cells)):
             if index % CHECKPOINT_EVERY == 0:
+                other = theirs.get(index)
+                if (
+                    other is not None
+                    and last_change is not None
+                    and index > last_change
+                    and other.opaque == opaque
+                    and other.functions == functions
+                    and self._same_below(index, bound ^ other.bound)
+                ):
+                    assert previous is not None
+                    self._adopt(previous, other)
+                    return
                 self._checkpoints.append(
                     _Checkpoint(
                         index, bound.copy(), functions.copy(), opaque, len(self.unbound)
@@ -183,30 +268,33 @@ class PageFlow:
                 )
 
 
-def _patched_binders(
-    previous: PageFlow, cells: list[tuple[int, Cell, CellFacts]]
+def _patched_index(
+    cells_before: list[tuple[int, Cell, CellFacts]],
+    before: dict[str, list[int]],
+    cells: list[tuple[int, Cell, CellFacts]],
+    names_of: Callable[[CellFacts], frozenset[str]],
 ) -> dict[str, list[int]] | None:
-    """``previous.binders`` updated for the cells whose facts changed.
+    """A name -> positions index of ``cells_before``, updated for ``cells``.
 
     Only when the cells are the same ones at the same positions (an edit, not
     an insertion or a move); otherwise ``None`` and the caller rebuilds.
     """
-    if len(previous.cells) != len(cells):
+    if len(cells_before) != len(cells):
         return None
     changed = []
-    for (p1, c1, f1), (p2, c2, f2) in zip(previous.cells, cells, strict=True):
+    for (p1, c1, f1), (p2, c2, f2) in zip(cells_before, cells, strict=True):
         if p1 != p2 or c1.id != c2.id:
             return None
         if f1 is not f2:
             changed.append((p1, f1, f2))
-    binders = dict(previous.binders)
+    index = dict(before)
     for position, old, new in changed:
-        for name in old.bound_names - new.bound_names:
-            kept = [p for p in binders[name] if p != position]
+        for name in names_of(old) - names_of(new):
+            kept = [p for p in index[name] if p != position]
             if kept:
-                binders[name] = kept
+                index[name] = kept
             else:
-                del binders[name]
-        for name in new.bound_names - old.bound_names:
-            binders[name] = sorted([*binders.get(name, ()), position])
-    return binders
+                del index[name]
+        for name in names_of(new) - names_of(old):
+            index[name] = sorted([*index.get(name, ()), position])
+    return index
