@@ -123,6 +123,8 @@ class CellFacts:
     read_paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
     #: Names the cell needs bound: read, or stored into without binding first.
     needed_names: frozenset[str] = field(init=False, repr=False, compare=False)
+    #: Globals read by the bodies of the functions the cell defines.
+    function_reads: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Names called while the cell runs.
     call_names: frozenset[str] = field(init=False, repr=False, compare=False)
     #: Names the cell binds (or rebinds) at top level.
@@ -150,6 +152,9 @@ class CellFacts:
             "read_paths": tuple(dict.fromkeys(u.key for u in self.reads)),
             "needed_names": frozenset(u.name for u in (*self.reads, *self.requires)),
             "call_names": frozenset(u.name for u in self.calls),
+            "function_reads": frozenset().union(
+                *(f.read_names for f in self.functions.values())
+            ),
             "defined_names": defined,
             "mutated_names": mutated,
             "deleted_names": deleted,

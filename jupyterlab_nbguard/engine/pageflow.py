@@ -16,7 +16,7 @@ from .names import PRESET_NAMES, is_preset
 #: above it instead of re-running the whole notebook.
 CHECKPOINT_EVERY = 50
 #: The lazily built name indexes a later flow may patch instead of rebuilding.
-_INDEXES = frozenset({"binders", "_needers"})
+_INDEXES = frozenset({"binders", "_needers", "_function_readers"})
 
 
 @dataclass(frozen=True)
@@ -154,19 +154,16 @@ class PageFlow:
         """
         if not differ:
             return True
-        if differ & self._function_reads:
-            return False
+        if any(name in self._function_readers for name in differ):
+            return False  # a function may be called below: be safe
         needers = self._needers
         at = self.cells[index][0]
         return not any(p >= at for name in differ for p in needers.get(name, ()))
 
     @cached_property
-    def _function_reads(self) -> frozenset[str]:
-        reads: set[str] = set()
-        for _p, _c, facts in self.cells:
-            for function in facts.functions.values():
-                reads |= function.read_names
-        return frozenset(reads)
+    def _function_readers(self) -> dict[str, list[int]]:
+        """Page positions of cells defining functions that read each global."""
+        return self._index("_function_readers", lambda facts: facts.function_reads)
 
     def _adopt(self, previous: PageFlow, at: _Checkpoint) -> None:
         """From ``at`` on, the state matters as in ``previous``: take the rest.

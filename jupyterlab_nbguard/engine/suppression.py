@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .diagnostic import Diagnostic
 from .model import Cell
@@ -11,6 +12,7 @@ from .model import Cell
 _COMMENT = re.compile(r"#\s*nbguard:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _suppressions(source: str) -> dict[int, frozenset[str] | None]:
     """Map line numbers to the selectors ignored there (``None``: everything)."""
     found: dict[int, frozenset[str] | None] = {}

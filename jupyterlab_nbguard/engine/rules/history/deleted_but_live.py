@@ -57,12 +57,12 @@ class DeletedButLiveRule(Rule):
         """Report reads of orphan names and list the orphans."""
         live = ctx.live
         writers = ctx.timeline.live_names()
+        # Set difference first (in C): most live names are defined in a cell.
+        candidates = writers.keys() - ctx.defined_in_notebook
         orphans = {
-            name: step
-            for name, step in writers.items()
-            if name not in ctx.defined_in_notebook
-            and not is_preset(name)
-            and (live is None or name in live)
+            name: writers[name]
+            for name in sorted(candidates)
+            if not is_preset(name) and (live is None or name in live)
         }
         if not orphans:
             return
