@@ -5,6 +5,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
 
+import { INbGuard } from '../tokens';
 import { activateVerify, VERIFY_PLUGIN_ID } from './plugin';
 
 /**
@@ -21,7 +22,8 @@ export const verifyPlugin: JupyterFrontEndPlugin<void> = {
     ISettingRegistry,
     ICommandPalette,
     IToolbarWidgetRegistry,
-    ITranslator
+    ITranslator,
+    INbGuard
   ],
   activate: activateVerify
 };

@@ -15,7 +15,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 
-import { TRANSLATION_DOMAIN } from '../tokens';
+import { INbGuard, TRANSLATION_DOMAIN } from '../tokens';
 import { VerifyClient } from './api';
 import { NotebookRunHost } from './host';
 import { verifyIcon } from './icons';
@@ -80,7 +80,8 @@ async function confirmRestart(
 
 /**
  * Activate restart-and-verify: the command, its toolbar button and palette
- * entry, and the reports of verifications kept across reloads.
+ * entry, and the reports of verifications kept across reloads. With the core
+ * nbguard service, a finished verification triggers a new check.
  */
 export function activateVerify(
   app: JupyterFrontEnd,
@@ -89,7 +90,8 @@ export function activateVerify(
   settingRegistry: ISettingRegistry | null,
   palette: ICommandPalette | null,
   toolbarRegistry: IToolbarWidgetRegistry | null,
-  translator: ITranslator | null
+  translator: ITranslator | null,
+  guard: INbGuard | null
 ): void {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const client = new VerifyClient(app.serviceManager.serverSettings);
@@ -209,6 +211,11 @@ export function activateVerify(
       } finally {
         running.delete(panel);
         refresh();
+      }
+      // The server now holds this verification: check again so NBG301
+      // (verify-mismatch) shows on the changed cells right away.
+      if (session.phase === 'report') {
+        void guard?.findings(panel)?.checkNow();
       }
     }
   });

@@ -219,6 +219,15 @@ test.describe('restart and verify', () => {
     await expect(row(panel, 'raises')).toContainText('same');
     await expect(row(panel, 'steady')).toContainText('same');
     expect(await codeCellJSON(page)).not.toBe(before);
+    // And the changed cell is underlined as verify-mismatch (NBG301)
+    const drawCell = page.locator('.jp-Cell').filter({
+      hasText: 'random.random()'
+    });
+    const underline = drawCell.locator('.cm-lintRange').first();
+    await expect(underline).toBeVisible({ timeout: 20_000 });
+    await underline.hover();
+    await expect(page.locator('.cm-tooltip-lint')).toContainText('NBG301');
+    await page.mouse.move(0, 0);
     await save(page, 'verify-report.png');
 
     // When a row is clicked, its cell becomes active
