@@ -35,7 +35,8 @@ NOTEBOOK = Notebook(
         why="balances and scenario call compound, now bound only in the kernel.",
     ),
     # compound captured BASE_RATE as its default when defined; scenario (below,
-    # later) rebound BASE_RATE. balances called compound, whose body reads no
-    # global, so it is not superseded: its output is what Restart & Run All gives.
-    superseded=frozenset({"compound"}),
+    # later) rebound BASE_RATE. The def shows nothing, so it is not reported;
+    # balances called compound, whose body reads no global, so it is not
+    # superseded either: its output is what Restart & Run All gives.
+    superseded=None,
 )

@@ -197,7 +197,7 @@ def test_a_magic_on_the_first_line_keeps_the_rest_analysed():
 def test_rebinding_from_its_own_value_does_not_stale_its_other_inputs():
     nb = cells(
         "rows = [1, -1, 2]",
-        "keep = [r > 0 for r in rows]",
+        "keep = [r > 0 for r in rows]\nkeep",
         "rows = [r for r, k in zip(rows, keep) if k]",
         "print(keep)",
     )
@@ -231,7 +231,7 @@ def test_a_store_is_not_a_read_of_the_container():
 
 
 def test_upstream_changes_warn_and_downstream_ones_are_quiet():
-    nb = cells("prices = [3, 4]", "total = sum(prices)", "prices.append(5)")
+    nb = cells("prices = [3, 4]", "total = sum(prices)\ntotal", "prices.append(5)")
     assert findings(nb, history(nb, 0, 1, 2)) == {("NBG209", "c1")}
     console = history(nb, 0, 1, "prices.append(5)")
     assert findings(nb, console) == {("NBG201", "c1")}

@@ -17,7 +17,7 @@ def test_stale_direct_rebinding_from_above():
 
 
 def test_a_change_below_that_ran_later_is_only_superseded():
-    nb = cells("prices = [3, 4]", "total = sum(prices)", "prices = [3, 4, 5]")
+    nb = cells("prices = [3, 4]", "total = sum(prices)\ntotal", "prices = [3, 4, 5]")
     assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG209", "c1", ("prices",))]
     (info,) = Engine().check(Notebook(nb, ran(nb, 0, 1, 2)), select=["NBG209"])
     assert info.severity.value == "info"
@@ -191,8 +191,11 @@ def test_non_idempotent():
 def test_saved_counts_stand_in_for_history():
     nb = cells("x = 5", "y = x * 2", counts=[3, 2])
     assert check(nb, None, ["NBG201"]) == [("NBG201", "c1", ("x",))]
-    in_order = cells("x = 1", "y = x * 2", "x = 5", counts=[1, 2, 3])
+    in_order = cells("x = 1", "print(x * 2)", "x = 5", counts=[1, 2, 3])
     assert check(in_order, None, ["NBG201", "NBG209"]) == [("NBG209", "c1", ("x",))]
+    # a cell that shows nothing is not reported as superseded
+    silent = cells("x = 1", "y = x * 2", "x = 5", counts=[1, 2, 3])
+    assert check(silent, None, ["NBG201", "NBG209"]) == []
 
 
 def test_suppression_comments():

@@ -12,6 +12,7 @@ from .stale_cell import stale_diagnostic
 
 if TYPE_CHECKING:
     from ...context import RuleContext
+    from ...facts import CellFacts
 
 
 class SupersededRule(Rule):
@@ -22,6 +23,9 @@ class SupersededRule(Rule):
     them ran **later** and changed what they read: ``df.head()`` shown before
     ``df['b'] = ...`` further down, a model shown before it was fitted. Page
     order and time agree, so Restart & Run All would show the very same thing.
+    Only cells that show something are reported (they end in an expression
+    IPython displays, or call ``print`` or ``display``): a cell that only binds
+    names shows nothing that could look out of date.
 
     ## Why is this bad?
     It is not: this is information. What the cell shows is a snapshot of an
@@ -49,9 +53,19 @@ class SupersededRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report cells whose inputs changed later, below, in page order."""
         for _position, cell, facts, step in ctx.last_runs():
+            if not _shows_something(facts):
+                continue
             found = ctx.staleness.step(step.index)
             if found is not None and found.agrees:
                 yield ctx.remember(
                     (self.code, cell.id, cell.source, step.index, found),
                     partial(stale_diagnostic, self, ctx, cell, facts, step, found),
                 )
+
+
+#: Calls that write a cell's output.
+_SHOWING = frozenset({"print", "display"})
+
+
+def _shows_something(facts: CellFacts) -> bool:
+    return facts.displays is not None or not facts.call_names.isdisjoint(_SHOWING)
