@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -82,17 +83,79 @@ def live_server(tmp_path: Path):
             process.kill()
 
 
+def with_links(document: dict) -> dict:
+    """``document`` with OpenAPI links between its operations, for stateful runs.
+
+    The kernel id a history names feeds a check, the namespace, a verification
+    and forgetting the history; those lead back to the history, so schemathesis
+    runs sequences on one real kernel (its phase ``stateful`` follows links only).
+    """
+    document = json.loads(json.dumps(document))
+    paths = document["paths"]
+    prefix = "/jupyterlab-nbguard"
+    history = paths[f"{prefix}/kernels/{{kernel_id}}/history"]
+    named = "$response.body#/kernel_id"
+
+    def links(response: dict, **targets: dict) -> None:
+        response["links"] = {
+            name: {"operationId": target.pop("op"), **target}
+            for name, target in targets.items()
+        }
+
+    links(
+        history["get"]["responses"]["200"],
+        CheckAgainstIt={
+            "op": "check",
+            "requestBody": {"cells": [], "kernel_id": named},
+        },
+        ReadTheNamespace={"op": "namespace", "parameters": {"kernel_id": named}},
+        ForgetIt={"op": "forgetHistory", "parameters": {"kernel_id": named}},
+        RecordAVerification={
+            "op": "verifyCompare",
+            "requestBody": {"cells": [], "kernel_id": named},
+        },
+    )
+    links(
+        history["delete"]["responses"]["204"],
+        HistoryAfterwards={
+            "op": "history",
+            "parameters": {"kernel_id": "$request.path.kernel_id"},
+        },
+    )
+    links(
+        paths[f"{prefix}/kernels/{{kernel_id}}/namespace"]["get"]["responses"]["200"],
+        CheckWithTheNames={
+            "op": "check",
+            "requestBody": {"cells": [], "kernel_id": "$request.path.kernel_id"},
+        },
+    )
+    links(
+        paths[f"{prefix}/verify/compare"]["post"]["responses"]["200"],
+        HistoryAfterwards={
+            "op": "history",
+            "parameters": {"kernel_id": "$request.body#/kernel_id"},
+        },
+    )
+    return document
+
+
 def test_schemathesis_finds_no_server_error_nor_schema_violation(live_server, tmp_path):
-    # Given a live server with a real kernel, whose id schemathesis may use
+    # Given a live server with a real kernel, whose id schemathesis may use, and
+    # its OpenAPI document with links between operations
     base, token = live_server
     kernel = _request(f"{base}/api/kernels", token, "POST", b"{}")
     config = tmp_path / "schemathesis.toml"
     config.write_text(f'[parameters]\nkernel_id = "{kernel["id"]}"\n')
-    # When schemathesis fuzzes every operation of the OpenAPI document
+    document = _request(f"{base}/jupyterlab-nbguard/openapi.json", token)
+    methods = {"get", "put", "post", "delete", "patch"}
+    operations = sum(len(methods & set(item)) for item in document["paths"].values())
+    linked = tmp_path / "openapi.json"
+    linked.write_text(json.dumps(with_links(document)))
+    # When schemathesis fuzzes every operation, then runs linked sequences
     result = subprocess.run(
         [
             sys.executable, "-m", "schemathesis.cli", "--config-file", str(config),
-            "run", f"{base}/jupyterlab-nbguard/openapi.json",
+            "run", str(linked), "--url", base,
             "-H", f"Authorization: token {token}",
             "--checks", "not_a_server_error,response_schema_conformance,"
             "status_code_conformance,content_type_conformance",
@@ -102,6 +165,15 @@ def test_schemathesis_finds_no_server_error_nor_schema_violation(live_server, tm
         text=True,
         timeout=600,
     )  # fmt: skip
-    # Then it finds nothing
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    assert "No issues found" in result.stdout
+    # Then every operation was tested, sequences ran, and it finds nothing
+    output = result.stdout
+    assert result.returncode == 0, output[-3000:] + result.stderr[-2000:]
+    assert f"Selected: {operations}/{operations}" in output, output[-2000:]
+    assert f"Tested: {operations}" in output, output[-2000:]
+    assert "✅ Stateful" in output, output[-2000:]
+    covered = re.search(r"API Links:\s+(\d+) covered / (\d+) selected", output)
+    assert covered is not None, output[-2000:]
+    # (which links a run can follow depends on what the fuzzed requests got)
+    assert int(covered.group(2)) == 7, covered.group(0)
+    assert int(covered.group(1)) >= 4, covered.group(0)
+    assert "No issues found" in output
