@@ -35,6 +35,7 @@ class CellFlow:
     def __init__(self) -> None:
         self._local: dict[str, Frame] = {}
         self._records: dict[tuple[str, str], Binding] = {}
+        self._paths: dict[str, set[str]] = {}  # name -> paths recorded under it
         self.call_sites: list[tuple[frozenset[str], frozenset[str]]] = []
 
     def read_local(self, name: str, into: Frame) -> None:
@@ -62,8 +63,8 @@ class CellFlow:
             frame = Frame(frame.deps | previous.deps, frame.calls | previous.calls)
             identity = None
         self._local[name] = Frame(set(frame.deps), set(frame.calls))
-        for key in [k for k in self._records if k[0] == name]:
-            del self._records[key]
+        self._forget(name)
+        self._paths[name] = {name}
         self._records[(name, name)] = Binding(
             name,
             name,
@@ -97,13 +98,19 @@ class CellFlow:
             deps |= previous.deps
             calls |= previous.calls
         self._records[key] = Binding(name, path, Change.MUTATE, deps, calls)
+        self._paths.setdefault(name, set()).add(path)
 
     def delete(self, name: str) -> None:
         """``name`` was unbound."""
         self._local.pop(name, None)
-        for key in [k for k in self._records if k[0] == name]:
-            del self._records[key]
+        self._forget(name)
+        self._paths[name] = {name}
         self._records[(name, name)] = Binding(name, name, Change.DELETE, frozenset())
+
+    def _forget(self, name: str) -> None:
+        """Drop every record under ``name`` (it is about to hold a new value)."""
+        for path in self._paths.pop(name, ()):
+            self._records.pop((name, path), None)
 
     def call_site(self, frame: Frame) -> None:
         """A statement called functions: globals they write depend on ``frame``."""

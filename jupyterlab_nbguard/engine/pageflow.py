@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -112,7 +113,10 @@ class PageFlow:
 
     def binders_below(self, name: str, position: int) -> list[int]:
         """Page positions below ``position`` of cells that bind ``name``."""
-        return [p for p in self.binders.get(name, ()) if p > position]
+        binders = self.binders.get(name)
+        if not binders or binders[-1] <= position:
+            return []
+        return binders[bisect_right(binders, position) :]
 
     def bound_anywhere(self, name: str) -> bool:
         """Whether any cell binds ``name``."""
@@ -215,9 +219,10 @@ class PageFlow:
             # A store into an object needs the object: it counts here.
             missing = facts.needed_names - bound
             if missing:
+                pending = set(missing)
                 for use in (*facts.reads, *facts.requires):
-                    if use.name in missing and not is_preset(use.name):
-                        missing = missing - {use.name}
+                    if use.name in pending and not is_preset(use.name):
+                        pending.discard(use.name)
                         self.unbound.append(
                             UnboundRead(cell, position, use.name, use, None, opaque)
                         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
@@ -66,12 +67,18 @@ class UndefinedNameRule(Rule):
                 unbound = "was deleted by a cell above"
             else:
                 unbound = "is not defined in any cell"
-            yield self.diagnostic(
-                read.cell.id,
-                f"'{read.name}' {unbound}: running the notebook from the top "
-                f"raises NameError here. Define it in a cell above, or fix the name.",
-                read.use.range,
-                [read.name],
+            yield ctx.remember(
+                (self.code, read, unbound),
+                partial(
+                    self.diagnostic,
+                    read.cell.id,
+                    f"'{read.name}' {unbound}: running the notebook from the top "
+                    f"raises NameError here. Define it in a cell above, or fix the "
+                    f"name.",
+                    read.use.range,
+                    [read.name],
+                ),
+                history=False,
             )
         if flow.any_opaque:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
@@ -10,6 +11,8 @@ from ..base import Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
+    from ...model import Cell
+    from ...pageflow import UnboundRead
 
 
 class UseBeforeDefRule(Rule):
@@ -53,23 +56,30 @@ class UseBeforeDefRule(Rule):
                 continue
             seen.add((read.cell.id, read.name))
             definer = cells[below[0]]
-            label = ctx.cell_label(definer.id, definer.execution_count)
-            how = (
-                f"{read.via}() reads '{read.name}', which"
-                if read.via
-                else (f"'{read.name}'")
+            yield ctx.remember(
+                (self.code, read, definer.id, definer.execution_count),
+                partial(self._finding, ctx, read, definer),
+                history=False,
             )
-            yield self.diagnostic(
-                read.cell.id,
-                f"{how} is defined only below, in {label}: Restart & Run All "
-                f"would raise NameError here. Move that definition above this cell.",
-                read.use.range,
-                [read.name],
-                [
-                    Related(
-                        definer.id,
-                        definer.execution_count,
-                        f"'{read.name}' is defined here",
-                    )
-                ],
-            )
+
+    def _finding(
+        self, ctx: RuleContext, read: UnboundRead, definer: Cell
+    ) -> Diagnostic:
+        label = ctx.cell_label(definer.id, definer.execution_count)
+        how = (
+            f"{read.via}() reads '{read.name}', which" if read.via else f"'{read.name}'"
+        )
+        return self.diagnostic(
+            read.cell.id,
+            f"{how} is defined only below, in {label}: Restart & Run All "
+            f"would raise NameError here. Move that definition above this cell.",
+            read.use.range,
+            [read.name],
+            [
+                Related(
+                    definer.id,
+                    definer.execution_count,
+                    f"'{read.name}' is defined here",
+                )
+            ],
+        )
