@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
@@ -11,6 +12,8 @@ from ..base import Rule
 
 if TYPE_CHECKING:
     from ...context import RuleContext
+    from ...facts import CellFacts
+    from ...timeline import Step
 
 
 class OutOfOrderRule(Rule):
@@ -44,28 +47,38 @@ class OutOfOrderRule(Rule):
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report reads whose value came from a cell lower on the page."""
-        steps = ctx.timeline.steps
         for _position, cell, facts, step in ctx.last_runs():
             found = ctx.staleness.upward(step.index)
             if found is None:
                 continue
-            key, writer = found
-            name = ctx.shown(step, key)
-            source = steps[writer].execution
-            use = facts.first_use(step.aliases.get(key, key))
-            label = ctx.cell_label(source.cell_id, source.execution_count)
-            yield self.diagnostic(
-                cell.id,
-                f"'{name}' came from {label}, which is below this cell: run top "
-                f"to bottom, this cell would not see that value. Move the "
-                f"definition above this cell.",
-                use.range if use else None,
-                [root_of(name)],
-                [
-                    Related(
-                        source.cell_id,
-                        source.execution_count,
-                        f"'{name}' produced here",
-                    )
-                ],
+            yield ctx.remember(
+                (self.code, cell.id, cell.source, step.index, found),
+                partial(self._finding, ctx, cell.id, facts, step, found),
             )
+
+    def _finding(
+        self,
+        ctx: RuleContext,
+        cell_id: str,
+        facts: CellFacts,
+        step: Step,
+        found: tuple[str, int],
+    ) -> Diagnostic:
+        key, writer = found
+        name = ctx.shown(step, key)
+        source = ctx.timeline.steps[writer].execution
+        use = facts.first_use(step.aliases.get(key, key))
+        label = ctx.cell_label(source.cell_id, source.execution_count)
+        return self.diagnostic(
+            cell_id,
+            f"'{name}' came from {label}, which is below this cell: run top "
+            f"to bottom, this cell would not see that value. Move the "
+            f"definition above this cell.",
+            use.range if use else None,
+            [root_of(name)],
+            [
+                Related(
+                    source.cell_id, source.execution_count, f"'{name}' produced here"
+                )
+            ],
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
@@ -55,12 +56,20 @@ class RunOrderRule(Rule):
             if count is None:
                 continue
             if highest is not None and count < highest[0]:
-                yield self.diagnostic(
-                    cell.id,
-                    f"This cell ran as [{count}], before cell [{highest[0]}] above "
-                    f"it: the cells did not run in page order. Restart the kernel "
-                    f"and run all cells.",
-                    related=[Related(highest[1], highest[0], "ran later, above")],
+                yield ctx.remember(
+                    (self.code, cell.id, count, highest),
+                    partial(self._finding, cell.id, count, highest),
+                    history=False,
                 )
             if highest is None or count > highest[0]:
                 highest = (count, cell.id)
+
+    def _finding(
+        self, cell_id: str, count: int, highest: tuple[int, str]
+    ) -> Diagnostic:
+        return self.diagnostic(
+            cell_id,
+            f"This cell ran as [{count}], before cell [{highest[0]}] above it: the "
+            f"cells did not run in page order. Restart the kernel and run all cells.",
+            related=[Related(highest[1], highest[0], "ran later, above")],
+        )
