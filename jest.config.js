@@ -1,7 +1,7 @@
 const jestJupyterLab = require('@jupyterlab/testutils/lib/jest-config');
 
 // ES modules that must be transformed for jest (the template's list is too
-// short once the code imports @jupyterlab/apputils, see shared/TOOLCHAIN.md).
+// short once the code imports @jupyterlab/apputils: they ship untranspiled ES modules).
 const esModules = [
   '@codemirror',
   '@marijn',

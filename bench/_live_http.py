@@ -3,7 +3,8 @@
 ``http.client`` and tornado's client read through buffers the caller cannot
 reach between reads, so they cannot re-arm ``TCP_QUICKACK`` (Linux clears it
 after use). Without ``TCP_NODELAY`` and quick ACKs a request that spans several
-segments can wait ~40 ms for a delayed ACK (``/work/shared/TOOLCHAIN.md``), and
+segments can wait ~40 ms for a delayed ACK (the server side does not set
+``TCP_NODELAY``), and
 the benchmark would time the TCP stack, not nbguard. This client does both,
 sends the body already encoded, and times from the first byte sent to the last
 byte of the response body.

@@ -103,18 +103,18 @@ def _rows(link: str) -> list[str]:
     ]
 
 
-def readme_table() -> str:
-    """The README's rule table, between its markers."""
+def readme_table(link: str = "docs/rules.md") -> str:
+    """The README's rule table (or ``docs/api.md``'s), between its markers."""
     head = "| code | rule | severity | summary |\n| ---- | ---- | -------- | ------- |"
-    body = "\n".join(_rows("docs/rules.md"))
+    body = "\n".join(_rows(link))
     return f"{README_START}\n{head}\n{body}\n{README_END}"
 
 
-def with_readme_table(readme: str) -> str:
+def with_readme_table(readme: str, link: str = "docs/rules.md") -> str:
     """``readme`` with the text between the markers replaced by the current table."""
     start = readme.index(README_START)
     end = readme.index(README_END) + len(README_END)
-    return readme[:start] + readme_table() + readme[end:]
+    return readme[:start] + readme_table(link) + readme[end:]
 
 
 def render() -> str:
@@ -132,7 +132,8 @@ if __name__ == "__main__":
     from pathlib import Path
 
     if sys.argv[1:] == ["--readme"]:
-        readme = Path("README.md")
-        readme.write_text(with_readme_table(readme.read_text()))
+        for page, link in (("README.md", "docs/rules.md"), ("docs/api.md", "rules.md")):
+            path = Path(page)
+            path.write_text(with_readme_table(path.read_text(), link))
     else:
         print(render(), end="")
