@@ -26,7 +26,13 @@ import { DiagnosticsPanel } from './panel/DiagnosticsPanel';
 import { NbGuardService } from './service';
 import { parseSettings } from './settings';
 import { addStatusItem } from './status';
-import { INbGuard, PANEL_ID, PLUGIN_ID, TRANSLATION_DOMAIN } from './tokens';
+import {
+  INbGuard,
+  INbGuardVerify,
+  PANEL_ID,
+  PLUGIN_ID,
+  TRANSLATION_DOMAIN
+} from './tokens';
 
 /**
  * The translation bundle of nbguard.
@@ -152,14 +158,16 @@ export function activatePanel(
   guard: INbGuard,
   tracker: INotebookTracker,
   restorer: ILayoutRestorer | null,
-  translator: ITranslator | null
+  translator: ITranslator | null,
+  verify: INbGuardVerify | null
 ): void {
   const panel = new DiagnosticsPanel({
     guard,
     tracker,
     trans: bundle(translator),
     reveal: (notebook, diagnostic) =>
-      revealFinding(shellActivator(app), notebook, diagnostic)
+      revealFinding(shellActivator(app), notebook, diagnostic),
+    verify
   });
   app.shell.add(panel, 'right', { rank: 600 });
   if (restorer) {

@@ -18,7 +18,7 @@ import {
   activatePanel,
   activateStatus
 } from './activate';
-import { EXTENSION_ID, INbGuard, PLUGIN_ID } from './tokens';
+import { EXTENSION_ID, INbGuard, INbGuardVerify, PLUGIN_ID } from './tokens';
 import { verifyPlugin } from './verify';
 
 /**
@@ -66,7 +66,7 @@ const panel: JupyterFrontEndPlugin<void> = {
   description: 'Lists the nbguard findings of the current notebook.',
   autoStart: true,
   requires: [INbGuard, INotebookTracker],
-  optional: [ILayoutRestorer, ITranslator],
+  optional: [ILayoutRestorer, ITranslator, INbGuardVerify],
   activate: activatePanel
 };
 

@@ -167,3 +167,83 @@ export const INbGuard = new Token<INbGuard>(
   `${EXTENSION_ID}:INbGuard`,
   'Hidden-state findings of the open notebooks, checked by the nbguard server extension.'
 );
+
+/**
+ * The latest restart-and-verify of a notebook, in numbers.
+ */
+export interface IVerifyRecord {
+  /**
+   * When the comparison came in.
+   */
+  readonly finished: Date;
+  /**
+   * Whether every compared cell reproduced and the run completed.
+   */
+  readonly reproduced: boolean;
+  /**
+   * How many compared cells gave the same outputs.
+   */
+  readonly same: number;
+  /**
+   * How many cells were compared (skipped cells are not).
+   */
+  readonly compared: number;
+}
+
+/**
+ * Restart-and-verify as other parts of nbguard see it (the Notebook Health
+ * panel): whether each notebook reproduced since its kernel last restarted,
+ * and a way to open its report.
+ */
+export interface INbGuardVerify {
+  /**
+   * Emitted with the notebook whose verification state changed.
+   */
+  readonly changed: ISignal<INbGuardVerify, NotebookPanel>;
+  /**
+   * Where the verification of a notebook stands.
+   *
+   * @param panel The notebook panel.
+   */
+  state(panel: NotebookPanel): INbGuardVerify.IState;
+  /**
+   * Show the report of a notebook's verification, if one is kept.
+   *
+   * @param panel The notebook panel.
+   * @returns Whether there was a report to show.
+   */
+  openReport(panel: NotebookPanel): boolean;
+}
+
+/**
+ * Types of the restart-and-verify service.
+ */
+export namespace INbGuardVerify {
+  /**
+   * Where one notebook's verification stands.
+   */
+  export interface IState {
+    /**
+     * Whether a verification is running.
+     */
+    readonly running: boolean;
+    /**
+     * The latest verification that finished since the kernel last restarted
+     * (a verification's own restart excepted), null if none.
+     */
+    readonly latest: IVerifyRecord | null;
+    /**
+     * Whether a report (or a kept snapshot) can be opened: the user has not
+     * dismissed it.
+     */
+    readonly hasReport: boolean;
+  }
+}
+
+/**
+ * The restart-and-verify service token.
+ */
+export const INbGuardVerify = new Token<INbGuardVerify>(
+  `${EXTENSION_ID}:INbGuardVerify`,
+  'Whether each open notebook reproduced in a restart-and-verify since its kernel last restarted, and its report.'
+);

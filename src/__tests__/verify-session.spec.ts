@@ -201,10 +201,24 @@ describe('VerifySession', () => {
     expect(session.report?.summary).toBe(
       '1 of 2 cells reproduced; first divergence: [2]'
     );
-    // And the state database keeps the snapshot with the report
+    // And the state database keeps the snapshot with the report, and the
+    // new outputs of the cell that changed (only that one)
     const kept = await store.load(panel.context.path);
     expect(kept?.report?.first_divergence).toBe('draw');
     expect(kept?.ended).toBe('completed');
+    expect(kept?.after?.map(c => c.id)).toEqual(['draw']);
+    expect(session.finished).toBeInstanceOf(Date);
+    // And both sides of the changed cell are at hand for the report
+    const sides = session.outputsOf('draw');
+    expect(sides?.before.outputs[0]).toMatchObject({
+      data: { 'text/plain': '0.417' }
+    });
+    expect(sides?.after.outputs[0]).toMatchObject({
+      data: { 'text/plain': 'new draw' }
+    });
+    expect(session.outputsOf('seed')).toBeNull();
+    expect(session.report?.same).toBe(1);
+    expect(session.report?.compared).toBe(2);
 
     // When the previous outputs are restored
     expect(codeState(panel)).not.toBe(before);
@@ -245,6 +259,11 @@ describe('VerifySession', () => {
     expect(again.report?.rows.find(r => r.isRootCause)?.cellId).toBe('draw');
     again.restore();
     expect(codeState(panel)).toBe(before);
+    // And the new outputs of the changed cell are still shown, though the
+    // notebook no longer holds them
+    expect(again.outputsOf('draw')?.after.outputs[0]).toMatchObject({
+      data: { 'text/plain': 'new draw' }
+    });
 
     // And a run that never finished comes back as interrupted
     const unfinished = new VerifySession({
@@ -312,6 +331,22 @@ describe('VerifyPanel', () => {
         l => l.textContent
       )
     ).toEqual(['-0.417\n', '+new draw\n']);
+    // And its outputs before and after are rendered side by side, by
+    // rendermime, without prompts; a cell that reproduced shows none
+    const side = (kind: string) =>
+      root!.querySelector(
+        `.jp-nbguard-Verify-side.jp-mod-${kind} .jp-OutputArea-output`
+      );
+    expect(
+      root!.querySelector('.jp-nbguard-Verify-sideHeading')?.textContent
+    ).toBe('Before');
+    expect(side('before')?.textContent).toBe('0.417');
+    expect(side('after')?.textContent).toBe('new draw');
+    expect(
+      node.querySelector(
+        '.jp-nbguard-Verify-row[data-cell-id="seed"] .jp-nbguard-Verify-side'
+      )
+    ).toBeNull();
     // And a row click opens its cell, and the buttons do their jobs
     (root!.querySelector('button') as HTMLButtonElement).click();
     expect(opened).toEqual(['draw']);

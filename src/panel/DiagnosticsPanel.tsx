@@ -17,7 +17,7 @@ import {
 } from '../findings';
 import { SEVERITY_ICONS, shieldIcon } from '../icons';
 import { cellRefs } from '../navigation';
-import { PANEL_ID, type INbGuard } from '../tokens';
+import { PANEL_ID, type INbGuard, type INbGuardVerify } from '../tokens';
 
 /**
  * One row of the findings list.
@@ -64,6 +64,58 @@ function FindingRow(props: {
 }
 
 /**
+ * Whether the notebook reproduced in a restart-and-verify since its kernel
+ * last restarted, with a button to its report when one is kept.
+ */
+function VerifyLine(props: {
+  state: INbGuardVerify.IState;
+  trans: TranslationBundle;
+  onOpen: () => void;
+}): JSX.Element {
+  const { state, trans } = props;
+  const latest = state.latest;
+  let text: string;
+  if (state.running) {
+    text = trans.__('Verification running…');
+  } else if (latest) {
+    const time = latest.finished.toLocaleTimeString([], {
+      hour: '2-digit',
+      minute: '2-digit'
+    });
+    text =
+      latest.compared === 1
+        ? trans.__('Verified %1: %2 of 1 cell reproduced', time, latest.same)
+        : trans.__(
+            'Verified %1: %2 of %3 cells reproduced',
+            time,
+            latest.same,
+            latest.compared
+          );
+  } else {
+    text = trans.__('Not verified since the last restart');
+  }
+  const mod = latest
+    ? latest.reproduced
+      ? ' jp-nbguard-mod-reproduced'
+      : ' jp-nbguard-mod-diverged'
+    : '';
+  return (
+    <div className={`jp-nbguard-DiagnosticsPanel-verify${mod}`}>
+      <span className="jp-nbguard-DiagnosticsPanel-verifyText">{text}</span>
+      {state.hasReport && (
+        <button
+          type="button"
+          className="jp-nbguard-DiagnosticsPanel-verifyLink"
+          onClick={props.onOpen}
+        >
+          {trans.__('Open report')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/**
  * The side panel listing every nbguard finding of the current notebook.
  * Clicking a row jumps to the finding.
  */
@@ -81,6 +133,7 @@ export class DiagnosticsPanel extends ReactWidget {
     this.title.caption = options.trans.__('nbguard Findings');
     options.guard.changed.connect(this._onChanged, this);
     options.tracker.currentChanged.connect(this._onCurrentChanged, this);
+    options.verify?.changed.connect(this._onVerifyChanged, this);
   }
 
   /**
@@ -95,6 +148,7 @@ export class DiagnosticsPanel extends ReactWidget {
       this._onCurrentChanged,
       this
     );
+    this.options.verify?.changed.disconnect(this._onVerifyChanged, this);
     super.dispose();
   }
 
@@ -157,6 +211,13 @@ export class DiagnosticsPanel extends ReactWidget {
               ? ` ${trans.__('(checking…)')}`
               : ''}
           </div>
+          {this.options.verify ? (
+            <VerifyLine
+              state={this.options.verify.state(panel)}
+              trans={trans}
+              onOpen={() => this.options.verify?.openReport(panel)}
+            />
+          ) : null}
           {enabled && findings.error ? (
             <div className="jp-nbguard-DiagnosticsPanel-error" role="alert">
               {trans.__(
@@ -234,6 +295,12 @@ export class DiagnosticsPanel extends ReactWidget {
   private _onCurrentChanged(): void {
     this.update();
   }
+
+  private _onVerifyChanged(_: INbGuardVerify, panel: NotebookPanel): void {
+    if (panel === this.options.tracker.currentWidget) {
+      this.update();
+    }
+  }
 }
 
 /**
@@ -260,5 +327,10 @@ export namespace DiagnosticsPanel {
      * Shows a finding in its notebook.
      */
     reveal: (panel: NotebookPanel, diagnostic: Diagnostic) => Promise<void>;
+    /**
+     * Restart-and-verify, when its plugin is there: the panel says whether
+     * the notebook reproduced and opens the report.
+     */
+    verify?: INbGuardVerify | null;
   }
 }

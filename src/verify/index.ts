@@ -5,18 +5,19 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator } from '@jupyterlab/translation';
 
-import { INbGuard } from '../tokens';
+import { INbGuard, INbGuardVerify } from '../tokens';
 import { activateVerify, VERIFY_PLUGIN_ID } from './plugin';
 
 /**
  * Restart and verify: restart the kernel, run the notebook top to bottom and
  * report, cell by cell, whether the outputs reproduce.
  */
-export const verifyPlugin: JupyterFrontEndPlugin<void> = {
+export const verifyPlugin: JupyterFrontEndPlugin<INbGuardVerify> = {
   id: VERIFY_PLUGIN_ID,
   description:
     'Restarts the kernel, runs every code cell and reports which outputs reproduce.',
   autoStart: true,
+  provides: INbGuardVerify,
   requires: [INotebookTracker, IStateDB],
   optional: [
     ISettingRegistry,

@@ -1,11 +1,14 @@
+import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { diffLines, IReportRow, statusLabel } from './report';
 import { verifyIcon } from './icons';
+import { OutputsSideBySide } from './outputs';
 import type { IRunProgress } from './runner';
 import type { VerifySession } from './session';
+import type { ICellSnapshot } from './snapshot';
 
 /**
  * Elapsed time as `m:ss`.
@@ -82,14 +85,18 @@ function Diff(props: { diff: string }): JSX.Element {
 }
 
 /**
- * One cell of the report; its header jumps to the cell.
+ * One cell of the report; its header jumps to the cell. A cell that did not
+ * reproduce shows its outputs before and after, rendered side by side, and
+ * the diff of the normalised outputs.
  */
 function Row(props: {
   row: IReportRow;
+  outputs: { before: ICellSnapshot; after: ICellSnapshot } | null;
+  rendermime: IRenderMimeRegistry;
   trans: TranslationBundle;
   onOpen: (cellId: string) => void;
 }): JSX.Element {
-  const { row, trans } = props;
+  const { row, outputs, trans } = props;
   return (
     <li
       className={`jp-nbguard-Verify-row jp-mod-${row.status}${row.isRootCause ? ' jp-mod-rootCause' : ''}`}
@@ -116,6 +123,14 @@ function Row(props: {
           </span>
         )}
       </button>
+      {outputs && (
+        <OutputsSideBySide
+          before={outputs.before}
+          after={outputs.after}
+          rendermime={props.rendermime}
+          trans={trans}
+        />
+      )}
       {row.diff !== null && row.diff.length > 0 && <Diff diff={row.diff} />}
     </li>
   );
@@ -247,6 +262,8 @@ export class VerifyPanel extends ReactWidget {
               <Row
                 key={row.cellId}
                 row={row}
+                outputs={session.outputsOf(row.cellId)}
+                rendermime={session.panel.content.rendermime}
                 trans={trans}
                 onOpen={this._options.onOpenCell}
               />

@@ -15,11 +15,12 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 
-import { INbGuard, TRANSLATION_DOMAIN } from '../tokens';
+import { INbGuard, INbGuardVerify, TRANSLATION_DOMAIN } from '../tokens';
 import { VerifyClient } from './api';
 import { NotebookRunHost } from './host';
 import { verifyIcon } from './icons';
 import { VerifyPanel } from './panel';
+import { VerifyRecords } from './records';
 import { VerifySession } from './session';
 import {
   compareOptions,
@@ -82,6 +83,8 @@ async function confirmRestart(
  * Activate restart-and-verify: the command, its toolbar button and palette
  * entry, and the reports of verifications kept across reloads. With the core
  * nbguard service, a finished verification triggers a new check.
+ *
+ * @returns Each notebook's verification state, for the Notebook Health panel.
  */
 export function activateVerify(
   app: JupyterFrontEnd,
@@ -92,7 +95,7 @@ export function activateVerify(
   toolbarRegistry: IToolbarWidgetRegistry | null,
   translator: ITranslator | null,
   guard: INbGuard | null
-): void {
+): INbGuardVerify {
   const trans = (translator ?? nullTranslator).load(TRANSLATION_DOMAIN);
   const client = new VerifyClient(app.serviceManager.serverSettings);
   const store = new SnapshotStore(state);
@@ -136,6 +139,7 @@ export function activateVerify(
       trans,
       onRestore: () => session.restore(),
       onDismiss: () => {
+        records.dismissed(session);
         void session.dismiss().then(() => widget.dispose());
       },
       onOpenCell: cellId => revealCell(panel, cellId)
@@ -150,6 +154,14 @@ export function activateVerify(
     app.shell.add(widget, 'main', { mode: 'split-right', ref: panel.id });
     return widget;
   };
+
+  const records = new VerifyRecords(session => {
+    // A closed tab only detaches its panel: show a new one then.
+    const shown = open.get(session.panel);
+    const widget =
+      shown?.session === session && shown.isAttached ? shown : show(session);
+    app.shell.activateById(widget.id);
+  });
 
   // Notebooks being verified, even if their report was closed meanwhile.
   const running = new Set<NotebookPanel>();
@@ -200,6 +212,7 @@ export function activateVerify(
       show(session);
       session.changed.connect(refresh);
       running.add(panel);
+      records.started(session);
       try {
         await session.start(
           {
@@ -210,6 +223,7 @@ export function activateVerify(
         );
       } finally {
         running.delete(panel);
+        records.ended(session);
         refresh();
       }
       // The server now holds this verification: check again so NBG301
@@ -251,6 +265,7 @@ export function activateVerify(
           const session = new VerifySession({ panel, client, store, trans });
           session.resume(stored);
           show(session);
+          records.resumed(session);
         }
       })
       .catch(reason => {
@@ -261,9 +276,11 @@ export function activateVerify(
   const watch = (panel: NotebookPanel) => {
     panel.sessionContext.kernelChanged.connect(refresh);
     panel.sessionContext.statusChanged.connect(refresh);
+    records.watch(panel);
     resume(panel);
   };
   tracker.forEach(watch);
   tracker.widgetAdded.connect((_, panel) => watch(panel));
   tracker.currentChanged.connect(refresh);
+  return records;
 }

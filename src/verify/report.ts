@@ -58,6 +58,14 @@ export interface IReport {
    */
   readonly endNote: string | null;
   readonly reproduced: boolean;
+  /**
+   * How many compared cells gave the same outputs.
+   */
+  readonly same: number;
+  /**
+   * How many cells were compared (every status but `skipped`).
+   */
+  readonly compared: number;
   readonly rows: ReadonlyArray<IReportRow>;
 }
 
@@ -170,6 +178,8 @@ export function buildReport(
       stoppedAt === null ? null : label(stoppedAt)
     ),
     reproduced: response.reproduced && ended === 'completed',
+    same,
+    compared: compared.length,
     rows
   };
 }

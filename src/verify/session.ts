@@ -14,6 +14,8 @@ import {
   VerifyRunner
 } from './runner';
 import {
+  divergedOutputs,
+  ICellSnapshot,
   INotebookSnapshot,
   IStoredVerification,
   restoreSnapshot,
@@ -98,6 +100,30 @@ export class VerifySession {
   }
 
   /**
+   * When the comparison came in, null before that.
+   */
+  get finished(): Date | null {
+    const finished = this._stored?.finished;
+    return finished ? new Date(finished) : null;
+  }
+
+  /**
+   * A cell's outputs before and after the run, for a cell that did not
+   * reproduce (`changed` or `error`).
+   *
+   * @param cellId The nbformat cell id.
+   * @returns Both sides (the same objects on every call, so a view can keep
+   * what it rendered), null for a cell that reproduced or is unknown.
+   */
+  outputsOf(
+    cellId: string
+  ): { before: ICellSnapshot; after: ICellSnapshot } | null {
+    const before = this._before.get(cellId);
+    const after = this._after.get(cellId);
+    return before && after ? { before, after } : null;
+  }
+
+  /**
    * Snapshot the outputs, restart the kernel, run every code cell and have
    * the server compare. Never rejects: failures end in `failed`.
    *
@@ -114,6 +140,7 @@ export class VerifySession {
     }
     const snapshot = takeSnapshot(model, this.panel.context.path);
     this._stored = { snapshot, report: null, ended: null, stoppedAt: null };
+    this._index(this._stored);
     this._restored = false;
     await this._persist();
     const runner = new VerifyRunner({
@@ -176,6 +203,7 @@ export class VerifySession {
    */
   resume(stored: IStoredVerification): void {
     this._stored = stored;
+    this._index(stored);
     if (stored.report && stored.ended) {
       this._report = buildReport(
         this._trans,
@@ -266,10 +294,11 @@ export class VerifySession {
   ): Promise<void> {
     const kernel = this.panel.sessionContext.session?.kernel;
     try {
+      const cells = this._compareCells(outcome);
       const response = await this._client.compare({
         // A dead kernel's id would only earn a 404; compare without it.
         kernel_id: outcome.ended === 'died' ? null : (kernel?.id ?? null),
-        cells: this._compareCells(outcome),
+        cells,
         options
       });
       if (!this._stored) {
@@ -279,8 +308,17 @@ export class VerifySession {
         ...this._stored,
         report: response,
         ended: outcome.ended,
-        stoppedAt: outcome.stoppedAt
+        stoppedAt: outcome.stoppedAt,
+        finished: new Date().toISOString(),
+        after: divergedOutputs(
+          cells,
+          response,
+          new Map(
+            this.panel.content.widgets.map(w => [w.model.id, w.model.trusted])
+          )
+        )
       };
+      this._index(this._stored);
       this._report = buildReport(
         this._trans,
         response,
@@ -293,6 +331,14 @@ export class VerifySession {
     } catch (reason) {
       this._fail(reason);
     }
+  }
+
+  /**
+   * Index the kept outputs by cell id, for `outputsOf`.
+   */
+  private _index(stored: IStoredVerification): void {
+    this._before = new Map(stored.snapshot.cells.map(c => [c.id, c]));
+    this._after = new Map((stored.after ?? []).map(c => [c.id, c]));
   }
 
   /**
@@ -332,6 +378,8 @@ export class VerifySession {
   private _report: IReport | null = null;
   private _error: string | null = null;
   private _restored = false;
+  private _before = new Map<string, ICellSnapshot>();
+  private _after = new Map<string, ICellSnapshot>();
   private readonly _changed = new Signal<this, void>(this);
 }
 

@@ -4,7 +4,7 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { PartialJSONObject } from '@lumino/coreutils';
 
-import type { IVerifyResponse } from './api';
+import type { IVerifyCell, IVerifyResponse } from './api';
 import type { RunEnd } from './runner';
 
 /**
@@ -68,6 +68,18 @@ export interface IStoredVerification {
    * The id of the cell the run stopped at, if it stopped early.
    */
   readonly stoppedAt: string | null;
+  /**
+   * When the comparison came in (ISO 8601); absent while the run has not
+   * finished.
+   */
+  readonly finished?: string;
+  /**
+   * The outputs the run gave the cells that did not reproduce (`changed` or
+   * `error`), so the report can show them beside the previous ones after a
+   * reload or a restore. Only those cells: the rest would double the kept
+   * state for nothing.
+   */
+  readonly after?: ICellSnapshot[];
 }
 
 /**
@@ -167,6 +179,35 @@ export function restoreSnapshot(
     restored++;
   }
   return restored;
+}
+
+/**
+ * The new outputs of the cells that did not reproduce, detached from the
+ * model (a restore or a new run must not change what the report shows).
+ *
+ * @param cells The cells sent to `verify/compare`, with their new outputs.
+ * @param response The server's comparison.
+ * @param trusted Whether each cell's new outputs are trusted, by cell id.
+ * @returns One entry per `changed` or `error` cell, in the order sent.
+ */
+export function divergedOutputs(
+  cells: ReadonlyArray<IVerifyCell>,
+  response: IVerifyResponse,
+  trusted: ReadonlyMap<string, boolean>
+): ICellSnapshot[] {
+  const diverged = new Set(
+    response.cells
+      .filter(c => c.status === 'changed' || c.status === 'error')
+      .map(c => c.cell_id)
+  );
+  return cells
+    .filter(cell => diverged.has(cell.id))
+    .map(cell => ({
+      id: cell.id,
+      outputs: JSON.parse(JSON.stringify(cell.after.outputs)),
+      execution_count: null,
+      trusted: trusted.get(cell.id) ?? false
+    }));
 }
 
 /**
