@@ -1,7 +1,7 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
 import { MalformedResponseError } from '../api';
-import { parseVerifyResponse, type IVerifyResponse } from '../verify/api';
+import { parseVerifyResponse, type VerifyCompareResponse } from '../verify/api';
 import { expectsError, isSkipped, tagsOf } from '../verify/markers';
 import { formatElapsed } from '../verify/panel';
 import {
@@ -35,7 +35,7 @@ const DIFF = [
   ' unchanged'
 ].join('\n');
 
-const RESPONSE: IVerifyResponse = {
+const RESPONSE: VerifyCompareResponse = {
   reproduced: false,
   first_divergence: 'sample',
   // In another order than the page, as a server may send them.
@@ -81,7 +81,7 @@ describe('buildReport', () => {
   });
 
   it('says all reproduced when nothing diverged', () => {
-    const clean: IVerifyResponse = {
+    const clean: VerifyCompareResponse = {
       reproduced: true,
       first_divergence: null,
       cells: [
@@ -94,7 +94,7 @@ describe('buildReport', () => {
   });
 
   it('is not a reproduction when the run did not complete', () => {
-    const clean: IVerifyResponse = {
+    const clean: VerifyCompareResponse = {
       reproduced: true,
       first_divergence: null,
       cells: []

@@ -8,7 +8,7 @@ import { Widget } from '@lumino/widgets';
 
 import type {
   IVerifyRequest,
-  IVerifyResponse,
+  VerifyCompareResponse,
   VerifyClient
 } from '../verify/api';
 import { VerifyPanel } from '../verify/panel';
@@ -102,7 +102,7 @@ class FakeHost implements IRunHost {
  * `draw`.
  */
 function fakeClient(requests: IVerifyRequest[]): VerifyClient {
-  const answer: IVerifyResponse = {
+  const answer: VerifyCompareResponse = {
     reproduced: false,
     first_divergence: 'draw',
     cells: [

@@ -4,10 +4,21 @@ import { ServerConnection } from '@jupyterlab/services';
 import { MalformedResponseError } from '../api';
 import { requestAPI } from '../request';
 
-/**
- * How one cell came out of a verification (`POST verify/compare`).
- */
-export type VerifyStatus = 'same' | 'changed' | 'error' | 'not-run' | 'skipped';
+import type {
+  VerifyCellResult,
+  VerifyCompareResponse,
+  VerifyOptions,
+  VerifyStatus
+} from '../_schema';
+
+// The wire types are generated from jupyterlab_nbguard/server/schema.json
+// (`jlpm build:schema`), as those of `check` are in ../api.ts.
+export type {
+  VerifyCellResult,
+  VerifyCompareResponse,
+  VerifyOptions,
+  VerifyStatus
+} from '../_schema';
 
 /**
  * Every status, in the order the report explains them.
@@ -23,13 +34,14 @@ export const VERIFY_STATUSES: ReadonlyArray<VerifyStatus> = [
 /**
  * One user sanitiser: every match of `regex` becomes `replace` on both sides.
  */
-export interface ISanitizer {
-  readonly regex: string;
-  readonly replace: string;
-}
+export type Sanitizer = NonNullable<VerifyOptions['sanitizers']>[number];
 
 /**
- * One code cell of a `verify/compare` request.
+ * One code cell of a `verify/compare` request, as the frontend builds it.
+ *
+ * This one is written by hand: the schema's `VerifyCell` allows any extra
+ * property (so its generated type is an index signature that nbformat's
+ * output types do not fit), and JupyterLab's models hold nbformat outputs.
  */
 export interface IVerifyCell {
   readonly id: string;
@@ -50,46 +62,12 @@ export interface IVerifyCell {
 }
 
 /**
- * The comparison options, from the Settings Editor.
- */
-export interface IVerifyOptions {
-  readonly sanitizers: ISanitizer[] | null;
-  readonly compare_images: boolean | null;
-  readonly float_tolerance: number | null;
-}
-
-/**
  * The body of `POST verify/compare`.
  */
 export interface IVerifyRequest {
   readonly kernel_id: string | null;
   readonly cells: IVerifyCell[];
-  readonly options: IVerifyOptions | null;
-}
-
-/**
- * The server's verdict on one cell.
- */
-export interface IVerifyCellResult {
-  readonly cell_id: string;
-  readonly status: VerifyStatus;
-  /**
-   * A unified diff of the normalised outputs, null when there is none.
-   */
-  readonly diff: string | null;
-  /**
-   * The first divergence, when this cell's difference follows from it.
-   */
-  readonly consequence_of: string | null;
-}
-
-/**
- * The answer of `POST verify/compare`.
- */
-export interface IVerifyResponse {
-  readonly reproduced: boolean;
-  readonly first_divergence: string | null;
-  readonly cells: IVerifyCellResult[];
+  readonly options: VerifyOptions | null;
 }
 
 /**
@@ -102,7 +80,7 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Whether a value is one cell result of the contract.
  */
-function isCellResult(value: unknown): value is IVerifyCellResult {
+function isCellResult(value: unknown): value is VerifyCellResult {
   return (
     isObject(value) &&
     typeof value.cell_id === 'string' &&
@@ -119,7 +97,7 @@ function isCellResult(value: unknown): value is IVerifyCellResult {
  * @returns The same value, typed.
  * @throws {MalformedResponseError} If it does not.
  */
-export function parseVerifyResponse(data: unknown): IVerifyResponse {
+export function parseVerifyResponse(data: unknown): VerifyCompareResponse {
   if (
     !isObject(data) ||
     typeof data.reproduced !== 'boolean' ||
@@ -160,7 +138,7 @@ export class VerifyClient {
    * @throws {ServerConnection.NetworkError} If the server cannot be reached.
    * @throws {MalformedResponseError} If the body is not a comparison.
    */
-  async compare(body: IVerifyRequest): Promise<IVerifyResponse> {
+  async compare(body: IVerifyRequest): Promise<VerifyCompareResponse> {
     const data = await requestAPI<unknown>(
       'verify/compare',
       this.serverSettings,

@@ -1,6 +1,6 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import type { IVerifyResponse, VerifyStatus } from './api';
+import type { VerifyCompareResponse, VerifyStatus } from './api';
 import type { RunEnd } from './runner';
 
 /**
@@ -136,7 +136,7 @@ export function describeEnd(
  */
 export function buildReport(
   trans: TranslationBundle,
-  response: IVerifyResponse,
+  response: VerifyCompareResponse,
   cells: ReadonlyArray<IReportCell>,
   ended: RunEnd,
   stoppedAt: string | null

@@ -3,7 +3,7 @@ import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { IVerifyCell, IVerifyOptions, VerifyClient } from './api';
+import type { IVerifyCell, VerifyOptions, VerifyClient } from './api';
 import { expectsError, isSkipped, tagsOf } from './markers';
 import { buildReport, IReport, IReportCell } from './report';
 import {
@@ -290,7 +290,7 @@ export class VerifySession {
 
   private async _compare(
     outcome: IRunOutcome,
-    options: IVerifyOptions
+    options: VerifyOptions
   ): Promise<void> {
     const kernel = this.panel.sessionContext.session?.kernel;
     try {
@@ -402,6 +402,6 @@ export namespace VerifySession {
     /**
      * The comparison options sent to the server.
      */
-    readonly compare: IVerifyOptions;
+    readonly compare: VerifyOptions;
   }
 }

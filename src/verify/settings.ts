@@ -1,6 +1,6 @@
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import type { ISanitizer, IVerifyOptions } from './api';
+import type { Sanitizer, VerifyOptions } from './api';
 
 /**
  * The restart-and-verify settings (`schema/verify.json`).
@@ -17,7 +17,7 @@ export interface IVerifySettings {
   /**
    * Regex replacements applied to both sides before comparing.
    */
-  readonly sanitizers: ReadonlyArray<ISanitizer>;
+  readonly sanitizers: ReadonlyArray<Sanitizer>;
   /**
    * Compare images' presence and MIME type (never their bytes).
    */
@@ -34,7 +34,7 @@ export interface IVerifySettings {
 export const DEFAULT_VERIFY_SETTINGS: IVerifySettings = Object.freeze({
   confirm: true,
   continueOnError: false,
-  sanitizers: Object.freeze([]) as ReadonlyArray<ISanitizer>,
+  sanitizers: Object.freeze([]) as ReadonlyArray<Sanitizer>,
   compareImages: false,
   floatTolerance: 0
 });
@@ -85,7 +85,7 @@ export function parseVerifySettings(
  * @param settings The settings.
  * @returns The options.
  */
-export function compareOptions(settings: IVerifySettings): IVerifyOptions {
+export function compareOptions(settings: IVerifySettings): VerifyOptions {
   return {
     sanitizers: settings.sanitizers.map(s => ({ ...s })),
     compare_images: settings.compareImages,

@@ -4,7 +4,7 @@ import type { INotebookModel } from '@jupyterlab/notebook';
 import type { IStateDB } from '@jupyterlab/statedb';
 import type { PartialJSONObject } from '@lumino/coreutils';
 
-import type { IVerifyCell, IVerifyResponse } from './api';
+import type { IVerifyCell, VerifyCompareResponse } from './api';
 import type { RunEnd } from './runner';
 
 /**
@@ -59,7 +59,7 @@ export interface IStoredVerification {
    * The server's comparison, null while the run has not finished (or never
    * did: a reload or a crash mid-run).
    */
-  readonly report: IVerifyResponse | null;
+  readonly report: VerifyCompareResponse | null;
   /**
    * How the run ended, null while it runs.
    */
@@ -192,7 +192,7 @@ export function restoreSnapshot(
  */
 export function divergedOutputs(
   cells: ReadonlyArray<IVerifyCell>,
-  response: IVerifyResponse,
+  response: VerifyCompareResponse,
   trusted: ReadonlyMap<string, boolean>
 ): ICellSnapshot[] {
   const diverged = new Set(
