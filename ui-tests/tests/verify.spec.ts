@@ -3,7 +3,7 @@ import * as path from 'path';
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
-import { execute } from './utils';
+import { execute, SHOW_PANEL } from './utils';
 
 /**
  * Restart and verify, end to end in Chromium against the real server and
@@ -72,6 +72,39 @@ const DIVERGING: Cell[] = [
   { id: 'steady', cell_type: 'code', source: 'sum(range(10))' }
 ];
 
+/**
+ * Rich outputs that change on every run: an HTML table and an SVG bar of an
+ * unseeded draw (the SVG is not compared; the table is, on its text).
+ */
+const RICH: Cell[] = [
+  {
+    id: 'imports',
+    cell_type: 'code',
+    source: 'import random\nfrom IPython.display import HTML, SVG, display'
+  },
+  { id: 'draw', cell_type: 'code', source: 'r = random.random()\nr' },
+  {
+    id: 'table',
+    cell_type: 'code',
+    source: [
+      'rows = "".join(f"<tr><td>{k}</td><td>{v:.3f}</td></tr>" for k, v in [("r", r), ("2r", 2 * r)])',
+      'display(HTML(f"<table><thead><tr><th>name</th><th>value</th></tr></thead><tbody>{rows}</tbody></table>"))',
+      'SVG(f\'<svg xmlns="http://www.w3.org/2000/svg" width="220" height="24"><rect width="{int(r * 200) + 10}" height="24" fill="#1976d2"/></svg>\')'
+    ].join('\n')
+  }
+];
+
+/** A draw, then a cell slow enough to save the notebook while it runs. */
+const SAVING: Cell[] = [
+  {
+    id: 'draw',
+    cell_type: 'code',
+    source: 'import random, time\nrandom.random()'
+  },
+  { id: 'sleeps', cell_type: 'code', source: 'time.sleep(4)\n"slept"' },
+  { id: 'steady', cell_type: 'code', source: 'sum(range(10))' }
+];
+
 /** Upload `cells` as `name` into the test's folder, open it, run it once. */
 async function openAndRun(
   page: IJupyterLabPageFixture,
@@ -111,6 +144,49 @@ async function codeCellJSON(page: IJupyterLabPageFixture): Promise<string> {
     }
     return JSON.stringify(out);
   });
+}
+
+/**
+ * The cells of a notebook as saved on disk (read through the server). A read
+ * that meets a save half-way ("Notebook does not appear to be JSON") is
+ * tried again.
+ */
+async function diskCells(
+  page: IJupyterLabPageFixture,
+  file: string
+): Promise<Array<Record<string, unknown>>> {
+  return page.evaluate(async file => {
+    const app = (window as any).jupyterapp;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const model = await app.serviceManager.contents.get(file, {
+          content: true,
+          type: 'notebook'
+        });
+        return model.content.cells;
+      } catch (reason) {
+        if (attempt >= 20) {
+          throw reason;
+        }
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+    }
+  }, file);
+}
+
+/** Save the notebook `name` as a user does: its tab, then Ctrl+S. */
+async function saveWithKeyboard(
+  page: IJupyterLabPageFixture,
+  name: string
+): Promise<void> {
+  // (by its own tab: galata's activate(name) also matches "Verify: name")
+  await page
+    .locator('.lm-DockPanel-tabBar .lm-TabBar-tab')
+    .filter({
+      has: page.locator('.lm-TabBar-tabLabel').getByText(name, { exact: true })
+    })
+    .click();
+  await page.keyboard.press('Control+s');
 }
 
 /**
@@ -388,5 +464,153 @@ test.describe('restart and verify', () => {
       page.locator('.jp-nbguard-Verify-summary').first()
     ).toBeVisible({ timeout: RUN_TIMEOUT });
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+  });
+
+  test('the report renders the outputs before and after side by side, and the Health panel says whether the notebook reproduced', async ({
+    page,
+    tmpPath
+  }) => {
+    // Given a notebook with rich outputs, run once, and the Health panel open
+    await openAndRun(page, tmpPath, 'rich.ipynb', RICH);
+    await execute(page, SHOW_PANEL);
+    const health = page.locator('.jp-nbguard-DiagnosticsPanel-verify');
+    await expect(health).toHaveText('Not verified since the last restart');
+
+    // When it is verified
+    const panel = await startVerify(page);
+    await expect(panel.locator('.jp-nbguard-Verify-summary')).toContainText(
+      '1 of 3 cells reproduced; first divergence: [2]',
+      { timeout: RUN_TIMEOUT }
+    );
+
+    // Then each changed cell shows its outputs before and after, rendered
+    const table = row(panel, 'table');
+    const before = table.locator('.jp-nbguard-Verify-side.jp-mod-before');
+    const after = table.locator('.jp-nbguard-Verify-side.jp-mod-after');
+    await expect(before.locator('table')).toBeVisible();
+    await expect(after.locator('table')).toBeVisible();
+    await expect(before.locator('.jp-RenderedSVG img')).toBeVisible();
+    await expect(after.locator('.jp-RenderedSVG img')).toBeVisible();
+    await expect(before.locator('th').first()).toHaveText('name');
+    const shown = async (side: Locator) =>
+      (await side.locator('tbody td').nth(1).textContent()) ?? '';
+    expect(await shown(before)).toMatch(/^0\.\d{3}$/);
+    expect(await shown(after)).not.toBe(await shown(before));
+    // And the text diff is still there below, changed lines highlighted
+    await expect(
+      table.locator('.jp-nbguard-Verify-diff .jp-mod-add')
+    ).not.toHaveCount(0);
+    await expect(
+      row(panel, 'draw').locator('.jp-nbguard-Verify-side')
+    ).toHaveCount(2);
+    // A cell that reproduced shows no outputs
+    await expect(
+      row(panel, 'imports').locator('.jp-nbguard-Verify-side')
+    ).toHaveCount(0);
+    // And the Health panel gives the time and the count
+    await expect(health).toContainText(/^Verified .+: 1 of 3 cells reproduced/);
+    await save(page, 'verify-health.png');
+
+    // (the report alone, wide enough for two columns)
+    await page.evaluate(() => (window as any).jupyterapp.shell.collapseRight());
+    await table.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await save(page, 'verify-report-outputs.png');
+    await execute(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
+    await expect(page.locator('body')).toHaveAttribute(
+      'data-jp-theme-light',
+      'false'
+    );
+    await table.scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await save(page, 'verify-report-outputs-dark.png');
+
+    // When the report is closed, the Health panel opens it again
+    await page
+      .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'Verify:' })
+      .locator('.lm-TabBar-tabCloseIcon')
+      .click();
+    await expect(page.locator('.jp-nbguard-Verify')).toHaveCount(0);
+    await execute(page, SHOW_PANEL);
+    await health.getByRole('button', { name: 'Open report' }).click();
+    await expect(
+      page.locator('.jp-nbguard-Verify .jp-nbguard-Verify-summary')
+    ).toContainText('first divergence: [2]');
+
+    // When the kernel is restarted by hand, the result no longer holds
+    await page.evaluate(async () => {
+      const app = (window as any).jupyterapp;
+      const notebook = Array.from(app.shell.widgets('main')).find(
+        (w: any) => w.content?.model?.cells
+      ) as any;
+      await notebook.sessionContext.restartKernel();
+    });
+    await expect(health).toContainText('Not verified since the last restart', {
+      timeout: RUN_TIMEOUT
+    });
+    // (the report itself stays until it is dismissed)
+    await expect(
+      health.getByRole('button', { name: 'Open report' })
+    ).toBeVisible();
+  });
+
+  test('saving during a run is allowed, and the snapshot still restores byte for byte', async ({
+    page,
+    tmpPath
+  }) => {
+    // Given a notebook run once and saved, and its cells' JSON
+    const name = 'saving.ipynb';
+    const file = `${tmpPath}/${name}`;
+    await openAndRun(page, tmpPath, name, SAVING);
+    await saveWithKeyboard(page, name);
+    await expect
+      .poll(async () => (await diskCells(page, file))[2].execution_count, {
+        timeout: RUN_TIMEOUT
+      })
+      .toBe(3);
+    const savedBefore = await diskCells(page, file);
+    const before = await codeCellJSON(page);
+
+    // When it is verified, and saved while the slow cell runs
+    const panel = await startVerify(page);
+    const progress = panel.locator('.jp-nbguard-Verify-progress');
+    await expect(progress).toContainText('Running cell 2 of 3', {
+      timeout: RUN_TIMEOUT
+    });
+    await saveWithKeyboard(page, name);
+
+    // Then the save goes through mid-run: the file holds the new draw and
+    // the slow cell not yet run, with no dialog, and the run goes on
+    await expect
+      .poll(async () => (await diskCells(page, file))[0].outputs, {
+        timeout: RUN_TIMEOUT
+      })
+      .not.toEqual(savedBefore[0].outputs);
+    const savedDuring = await diskCells(page, file);
+    expect(savedDuring[0].execution_count).toBe(1);
+    expect(savedDuring[1].outputs).toEqual([]);
+    await expect(progress).toContainText('Running cell 2 of 3');
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
+    await expect(panel.locator('.jp-nbguard-Verify-summary')).toContainText(
+      '2 of 3 cells reproduced; first divergence: [1]',
+      { timeout: RUN_TIMEOUT }
+    );
+    await expect(row(panel, 'sleeps')).toContainText('same');
+
+    // When the previous outputs are restored
+    await panel
+      .getByRole('button', { name: 'Restore previous outputs' })
+      .click();
+
+    // Then every code cell's JSON is identical to before the run
+    expect(await codeCellJSON(page)).toBe(before);
+
+    // And saved again, the file's cells are byte for byte those of before
+    await saveWithKeyboard(page, name);
+    await expect
+      .poll(async () => JSON.stringify(await diskCells(page, file)), {
+        timeout: RUN_TIMEOUT
+      })
+      .toBe(JSON.stringify(savedBefore));
   });
 });
