@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Protocol
 
+from .escapes import transform_lines
 from .model import Position, Range
 from .positions import LineIndex, utf8_to_char
 
@@ -41,7 +42,9 @@ def to_python(text: str) -> str:
     if not _IPYTHON_HINT.search(text):
         return text
     try:
-        return _transformer().transform_cell(text)
+        transform = _transformer().transform_cell
+        fast = transform_lines(text, transform)
+        return fast if fast is not None else transform(text)
     except Exception:  # IPython rejects some malformed input; ast will report it
         return text
 
@@ -120,7 +123,8 @@ class Locator:
         ascii_ = self.index.ascii
         if (
             not self.col_offset
-            and not self.fuzzy_lines
+            and line not in self.fuzzy_lines
+            and end_line not in self.fuzzy_lines
             and row < len(ascii_)
             and end_row < len(ascii_)
             and ascii_[row]

@@ -170,3 +170,35 @@ def test_a_diagnostics_json_text_is_its_json():
     nb = (Cell("a", "code", "é = '😀'\nprint(x)"), Cell("b", "code", "x = 1"))
     for d in Engine().check(Notebook(nb)):
         assert json.loads(d.json_text) == d.to_json()
+
+
+@settings(max_examples=2_000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                *SNIPPETS,
+                "%time y = x",
+                "!echo $x",
+                "%who",
+                "%timeit -n 2 f(x)",
+                "x = [\n%time",
+                "'''\n%time\n'''",
+                "if x:\n%time y = 1",
+                "%cd ..\\",
+            ]
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("\n".join)
+)
+def test_line_by_line_escapes_equal_the_whole_cell_transform(source):
+    from jupyterlab_nbguard.engine.escapes import transform_lines
+    from jupyterlab_nbguard.engine.syntax import _transformer
+
+    transform = _transformer().transform_cell
+    fast = transform_lines(source, transform)
+    if fast is not None:
+        assert fast == transform(source).rstrip("\n") or fast + "\n" == transform(
+            source
+        )
