@@ -1,76 +1,97 @@
 """Reads kernel protocol messages passing through the server and feeds the store.
 
-Called for every message between browsers and kernels, so it must be cheap and
-must never raise: it looks for ``execute_request``/``execute_reply`` with a
-substring test before decoding anything, and only ever reads the message.
+Every message between browsers and kernels passes here, so the work is split
+in two. The connection forwards a message first and then calls one of the
+``observe_*`` methods, which only decide, from a few bytes and without
+decoding anything, whether nbguard needs it (an ``execute_request``, an
+``execute_input``, an ``execute_reply``, and ``status``/``error`` while some
+request has lost its connection). Those few are queued with the time they
+were seen. :meth:`ExecutionObserver.flush` decodes and records the queue in
+order: a timer runs it :attr:`~ExecutionObserver.delay` seconds after the
+first message queued, and the store runs it before every read or reset
+(:meth:`~.store.HistoryStore.follow`), so no reader sees a history behind
+the traffic already forwarded. ``client_message`` and ``kernel_message`` do
+the decoding and recording at once, for callers without an event loop.
+
 Three shapes arrive: the JSON websocket protocol (text), the binary
 ``v1.kernel.websocket.jupyter.org`` protocol (bytes with an offset table), and
-the ZeroMQ frames a kernel sends (a list of byte strings).
+the ZeroMQ frames a kernel sends (a list of byte strings). Observation only
+reads: nothing here may change or delay what is forwarded, or raise.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
+import struct
+import time
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from typing import Any
 
 from .store import HistoryStore
 
 _REQUEST = b"execute_request"
 _REPLY = b"execute_reply"
-_DELIMITER = b"<IDS|MSG>"
 _INPUT = b"execute_input"
-_PARENT_ID = re.compile(rb'"msg_id":\s*"([^"\\]+)"')
-_COUNT = re.compile(rb'"execution_count":\s*(\d+)')
+_DELIMITER = b"<IDS|MSG>"
 _STATUS = b'"status"'
 _ERROR = b'"error"'
+# JSON escapes every quote inside a string, so an unescaped key is a real key.
+_MSG_ID = re.compile(rb'"msg_id":\s*"([^"\\]+)"')
+_MSG_TYPE = re.compile(rb'"msg_type":\s*"([^"\\]+)"')
+_COUNT = re.compile(rb'"execution_count":\s*(\d+)')
+#: A v1 message starts with its offset count, then where the channel name
+#: starts, where the header starts (the channel's end) and where it ends.
+_V1_HEAD = struct.Struct("<4Q")
+#: The offsets of channel, header, parent header, metadata and content's end.
+_V1_PARTS = struct.Struct("<6Q")
+_decode = json.JSONDecoder().raw_decode
+#: What a queued message is: sent by a client, sent by a kernel.
+_CLIENT, _KERNEL = 0, 1
 
 log = logging.getLogger(__name__)
-
-
-def _loads(part: Any) -> dict[str, Any]:
-    data = part.bytes if hasattr(part, "bytes") else part
-    value = json.loads(data)
-    return value if isinstance(value, dict) else {}
-
-
-def split_v1(message: bytes) -> tuple[str, list[bytes]] | None:
-    """Split a v1 websocket message into its channel and parts, or ``None``."""
-    if len(message) < 8:
-        return None
-    count = int.from_bytes(message[:8], "little")
-    if count < 2 or 8 * (count + 1) > len(message):
-        return None
-    offsets = [
-        int.from_bytes(message[8 * (i + 1) : 8 * (i + 2)], "little")
-        for i in range(count)
-    ]
-    offsets.append(len(message))
-    if offsets != sorted(offsets):
-        return None
-    channel = message[offsets[0] : offsets[1]].decode("utf-8", errors="replace")
-    parts = [message[offsets[i] : offsets[i + 1]] for i in range(1, count)]
-    return channel, parts
 
 
 def _bytes(frame: Any) -> bytes:
     return frame.bytes if hasattr(frame, "bytes") else bytes(frame)
 
 
-def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes] | None:
-    """Header, parent header and content of ZeroMQ frames, or ``None``.
+def _loads(part: Any) -> dict[str, Any]:
+    """Decode one JSON part (bytes, or a ZeroMQ frame); ``{}`` if not an object."""
+    try:
+        text = part.decode()
+    except AttributeError:  # a ZeroMQ frame or a memoryview
+        text = _bytes(part).decode()
+    try:
+        value = _decode(text)[0]  # three times cheaper than json.loads(bytes)
+    except ValueError:
+        value = json.loads(text)  # leading whitespace, which raw_decode refuses
+    return value if isinstance(value, dict) else {}
 
-    Runs for every message a kernel sends, outputs included: it finds the
-    delimiter once (identities come before it, a few frames at most) and reads
-    only the three small frames it needs, never the output buffers after them.
+
+def _at(seen: float | None) -> datetime | None:
+    return None if seen is None else datetime.fromtimestamp(seen, timezone.utc)
+
+
+def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
+    """Header, parent header and content of ZeroMQ frames, never copying any.
+
+    Shell replies reach the server with no identities (the delimiter is frame
+    0), iopub messages with one topic (frame 1); anything else is searched.
+    Output buffers after the content are never read. Raises ``IndexError``,
+    ``StopIteration`` or ``ValueError`` for frames that are no message.
     """
-    start = next(
-        (i for i, frame in enumerate(frames) if _bytes(frame) == _DELIMITER), -1
-    )
-    if start < 0 or len(frames) < start + 6:
-        return None
+    if frames[0] == _DELIMITER:
+        start = 0
+    elif frames[1] == _DELIMITER:
+        start = 1
+    else:
+        start = next(i for i, f in enumerate(frames) if _bytes(f) == _DELIMITER)
+    if len(frames) < start + 6:
+        raise ValueError("a kernel message has at least 6 frames after identities")
     # after the delimiter: signature, header, parent, metadata, content
     return (
         _bytes(frames[start + 2]),
@@ -82,76 +103,170 @@ def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes] | None:
 class ExecutionObserver:
     """Turns observed messages into :class:`~.store.HistoryStore` records."""
 
+    #: Seconds between the first message queued and the flush that records it.
+    #: Readers catch up at once, so this only bounds what waits in memory. One
+    #: flush a second is measurably cheaper than one per execution: code that
+    #: runs after the process slept is several times slower (cold caches), and
+    #: a batch pays that once.
+    delay = 1.0
+    #: A flush runs at once when this many messages are waiting.
+    max_queued = 1000
+
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
+        self._orphaned = store.orphaned  # the same set, one lookup closer
+        self._queue: list[tuple[int, str, Any, int | None, float]] = []
+        store.follow(self.flush)
 
-    def client_message(
+    @property
+    def queued(self) -> int:
+        """How many messages wait for the next flush."""
+        return len(self._queue)
+
+    # --- called by the connection after it forwarded a message ---------------
+
+    def observe_client(
         self, kernel_id: str, message: str | bytes, connection: int | None = None
     ) -> None:
-        """Observe a message from websocket connection ``connection`` to a kernel."""
+        """Queue a client's message if it is an ``execute_request``.
+
+        Only the header is searched: the v1 offset table says where it is, so
+        a large cell costs no more than a small one.
+        """
         try:
             if isinstance(message, str):
-                if "execute_request" in message:
-                    self._request(kernel_id, json.loads(message), connection)
-            elif _REQUEST in message:
-                split = split_v1(message)
-                if split is not None and split[0] == "shell" and len(split[1]) >= 4:
-                    header, _parent, metadata, content = split[1][:4]
-                    self._request(
-                        kernel_id,
-                        {
-                            "header": _loads(header),
-                            "metadata": _loads(metadata),
-                            "content": _loads(content),
-                        },
-                        connection,
-                    )
+                wanted = "execute_request" in message
+            else:
+                _count, _channel, start, end = _V1_HEAD.unpack_from(message)
+                wanted = message.find(_REQUEST, start, end) >= 0
+            if wanted:
+                self._later(_CLIENT, kernel_id, message, connection)
         except Exception:  # observation must never break the proxy
             log.debug("nbguard could not read a client message", exc_info=True)
 
-    def kernel_message(self, kernel_id: str, args: Sequence[Any]) -> None:
-        """Observe ``handle_outgoing_message(*args)`` of a websocket connection.
+    def observe_kernel(self, kernel_id: str, args: Sequence[Any]) -> None:
+        """Queue a kernel's message (``handle_outgoing_message(*args)``) if needed.
 
         ``args`` is ``(stream, zmq_frames)`` for local kernels and
-        ``(json_text,)`` for kernels behind a gateway.
+        ``(json_text,)`` for kernels behind a gateway. Outputs, streams and
+        status changes are passed over after a look at their header frame.
         """
         try:
             if len(args) == 2:
-                channel = getattr(args[0], "channel", args[0])
-                if channel == "shell":
-                    self._zmq_reply(kernel_id, args[1])
-                elif channel == "iopub":
-                    self._zmq_iopub(kernel_id, args[1])
+                frames = args[1]
+                if frames[0] == _DELIMITER:  # the shell channel
+                    header = frames[2]
+                elif frames[1] == _DELIMITER:  # iopub: a topic, then the message
+                    header = frames[3]
+                else:
+                    header = _message_parts(frames)[0]
+                if (
+                    _REPLY in header
+                    or _INPUT in header
+                    or (
+                        kernel_id in self._orphaned
+                        and (_STATUS in header or _ERROR in header)
+                    )
+                ):
+                    self._later(_KERNEL, kernel_id, args, None)
             elif len(args) == 1:
                 text = args[0]
                 if isinstance(text, bytes):
                     text = text.decode("utf-8", errors="replace")
-                if "execute_reply" in text:
-                    self._reply(kernel_id, json.loads(text))
-                elif (
-                    "execute_input" in text
+                if (
+                    "execute_reply" in text
+                    or "execute_input" in text
                     or "restarting" in text
-                    or self.store.has_orphans(kernel_id)
+                    or kernel_id in self._orphaned
                 ):
-                    message = json.loads(text)
-                    if message.get("channel") == "iopub":
-                        self._iopub(kernel_id, message)
+                    self._later(_KERNEL, kernel_id, (text,), None)
         except Exception:
             log.debug("nbguard could not read a kernel message", exc_info=True)
 
-    def _zmq_reply(self, kernel_id: str, frames: Sequence[Any]) -> None:
-        parts = _message_parts(frames)
-        if parts is None or _REPLY not in parts[0]:
+    def observe_close(self, kernel_id: str, connection: int) -> None:
+        """Record a closed websocket now, after what was queued before it.
+
+        At once, because from now on the observer must look at this kernel's
+        ``status`` and ``error`` messages to finish the requests it orphaned.
+        """
+        self.flush()
+        self.connection_closed(kernel_id, connection)
+
+    def _later(
+        self, kind: int, kernel_id: str, payload: Any, connection: int | None
+    ) -> None:
+        queue = self._queue
+        queue.append((kind, kernel_id, payload, connection, time.time()))
+        if len(queue) == 1:
+            try:
+                asyncio.get_running_loop().call_later(self.delay, self.flush)
+            except RuntimeError:  # no running loop: nothing to wait for
+                self.flush()
+        elif len(queue) >= self.max_queued:
+            self.flush()
+
+    def flush(self) -> None:
+        """Decode and record every queued message, oldest first."""
+        queue = self._queue
+        if not queue:
             return
-        header, parent, content = parts
-        self._reply(
-            kernel_id,
-            {
-                "header": _loads(header),
-                "parent_header": _loads(parent),
-                "content": _loads(content),
-            },
-        )
+        self._queue = []
+        for kind, kernel_id, payload, connection, seen in queue:
+            if kind == _CLIENT:
+                self.client_message(kernel_id, payload, connection, seen)
+            else:
+                self.kernel_message(kernel_id, payload, seen)
+
+    # --- decoding and recording, at once --------------------------------------
+
+    def client_message(
+        self,
+        kernel_id: str,
+        message: str | bytes,
+        connection: int | None = None,
+        seen: float | None = None,
+    ) -> None:
+        """Record a message from websocket ``connection`` to a kernel.
+
+        ``seen`` is when it passed (seconds since the epoch); default now.
+        """
+        try:
+            if isinstance(message, str):
+                if "execute_request" in message:
+                    self._json_request(kernel_id, message, connection, seen)
+            else:
+                self._v1_request(kernel_id, message, connection, seen)
+        except Exception:  # observation must never break the proxy
+            log.debug("nbguard could not read a client message", exc_info=True)
+
+    def kernel_message(
+        self, kernel_id: str, args: Sequence[Any], seen: float | None = None
+    ) -> None:
+        """Record ``handle_outgoing_message(*args)`` of a websocket connection.
+
+        ``args`` is ``(stream, zmq_frames)`` for local kernels and
+        ``(json_text,)`` for kernels behind a gateway; ``seen`` as above.
+        """
+        try:
+            if len(args) == 2:
+                channel = getattr(args[0], "channel", args[0])
+                header, parent, content = _message_parts(args[1])
+                if channel == "shell" and _REPLY in header:
+                    self._zmq_reply(kernel_id, header, parent, content, seen)
+                elif channel == "iopub" and _INPUT in header:
+                    self._zmq_input(kernel_id, parent, content)
+                elif (
+                    channel == "iopub"
+                    and self.store.has_orphans(kernel_id)
+                    and (_STATUS in header or _ERROR in header)
+                ):
+                    message = {"header": _loads(header), "content": _loads(content)}
+                    message["parent_header"] = _loads(parent)
+                    self._iopub(kernel_id, message, seen)
+            elif len(args) == 1:
+                self._json_kernel(kernel_id, args[0], seen)
+        except Exception:
+            log.debug("nbguard could not read a kernel message", exc_info=True)
 
     def connection_closed(self, kernel_id: str, connection: int) -> None:
         """A websocket closed: its pending requests will get no reply through it."""
@@ -160,39 +275,123 @@ class ExecutionObserver:
         except Exception:
             log.debug("nbguard could not note a closed connection", exc_info=True)
 
-    def _zmq_iopub(self, kernel_id: str, frames: Sequence[Any]) -> None:
-        parts = _message_parts(frames)
-        if parts is None:
+    def _v1_request(
+        self, kernel_id: str, message: bytes, connection: int | None, seen: float | None
+    ) -> None:
+        """A v1 ``execute_request``: header read with patterns, the rest decoded."""
+        if int.from_bytes(message[:8], "little") < 6:
             return
-        header, parent, content = parts
-        if _INPUT in header:
-            self._zmq_input(kernel_id, parent, content)
-        elif self.store.has_orphans(kernel_id) and (
-            _STATUS in header or _ERROR in header
-        ):
-            self._iopub(
-                kernel_id,
-                {
-                    "header": _loads(header),
-                    "parent_header": _loads(parent),
-                    "content": _loads(content),
-                },
+        o = _V1_PARTS.unpack_from(message, 8)
+        if not o[0] <= o[1] <= o[2] <= o[3] <= o[4] <= o[5] <= len(message):
+            return
+        header = message[o[1] : o[2]]
+        kind, found = _MSG_TYPE.search(header), _MSG_ID.search(header)
+        if kind is None or found is None:  # escapes in the id: decode it
+            decoded = _loads(header)
+            msg_type, msg_id = decoded.get("msg_type"), decoded.get("msg_id")
+        else:
+            msg_type, msg_id = kind.group(1).decode(), found.group(1).decode()
+        if message[o[0] : o[1]] != b"shell" or msg_type != "execute_request":
+            return
+        if isinstance(msg_id, str):
+            metadata, content = (
+                _loads(message[o[3] : o[4]]),
+                _loads(message[o[4] : o[5]]),
+            )
+            self._request(kernel_id, msg_id, metadata, content, connection, seen)
+
+    def _json_request(
+        self, kernel_id: str, text: str, connection: int | None, seen: float | None
+    ) -> None:
+        message = json.loads(text)
+        if not isinstance(message, dict) or message.get("channel", "shell") != "shell":
+            return
+        header = message.get("header") or {}
+        msg_id = header.get("msg_id")
+        if header.get("msg_type") == "execute_request" and isinstance(msg_id, str):
+            metadata, content = message.get("metadata"), message.get("content")
+            self._request(
+                kernel_id, msg_id, metadata or {}, content or {}, connection, seen
             )
 
-    def _zmq_input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
-        """Read an ``execute_input``'s parent id and count without decoding the code.
+    def _request(
+        self,
+        kernel_id: str,
+        msg_id: str,
+        metadata: dict[str, Any],
+        content: dict[str, Any],
+        connection: int | None,
+        seen: float | None,
+    ) -> None:
+        code = content.get("code")
+        if not isinstance(code, str):
+            return
+        cell_id = metadata.get("cellId")
+        deleted = metadata.get("deletedCells")
+        if not isinstance(deleted, list):
+            deleted = None
+        self.store.record_request(
+            kernel_id,
+            msg_id,
+            code,
+            cell_id if isinstance(cell_id, str) else None,
+            [d for d in deleted if isinstance(d, str)] if deleted else (),
+            bool(content.get("silent")),
+            connection,
+            _at(seen),
+        )
 
-        Its content echoes the whole cell to every connection; JSON escapes any
-        quote inside the code, so the unescaped key can only be the real one.
-        """
-        msg_id = _PARENT_ID.search(parent)
-        count = _COUNT.search(content)
+    def _json_kernel(
+        self, kernel_id: str, text: str | bytes, seen: float | None
+    ) -> None:
+        """A message from a kernel behind a gateway, as one JSON text."""
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        if "execute_reply" in text:
+            message = json.loads(text)
+            header = message.get("header") or {}
+            parent = (message.get("parent_header") or {}).get("msg_id")
+            if header.get("msg_type") == "execute_reply" and isinstance(parent, str):
+                self._finish(kernel_id, parent, message.get("content") or {}, seen)
+        elif (
+            "execute_input" in text
+            or "restarting" in text
+            or self.store.has_orphans(kernel_id)
+        ):
+            message = json.loads(text)
+            if message.get("channel") == "iopub":
+                self._iopub(kernel_id, message, seen)
+
+    def _zmq_reply(
+        self,
+        kernel_id: str,
+        header: bytes,
+        parent: bytes,
+        content: bytes,
+        seen: float | None,
+    ) -> None:
+        """An ``execute_reply``: its parent id from the bytes, its content decoded."""
+        kind = _MSG_TYPE.search(header)
+        if kind is None or kind.group(1) != _REPLY:
+            return
+        found = _MSG_ID.search(parent)
+        msg_id = found.group(1).decode() if found else _loads(parent).get("msg_id")
+        if isinstance(msg_id, str):  # (decoded when the id holds escapes)
+            self._finish(kernel_id, msg_id, _loads(content), seen)
+
+    def _zmq_input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
+        """An ``execute_input``'s parent and count, not decoding the echoed code."""
+        msg_id = _MSG_ID.search(parent)
+        # the last key (where ipykernel puts it), found without scanning the code
+        count = _COUNT.match(content, max(0, content.rfind(b'"execution_count"')))
         if msg_id and count:
             self.store.record_input(
                 kernel_id, msg_id.group(1).decode(), int(count.group(1))
             )
 
-    def _iopub(self, kernel_id: str, message: dict[str, Any]) -> None:
+    def _iopub(
+        self, kernel_id: str, message: dict[str, Any], seen: float | None
+    ) -> None:
         """Counts from ``execute_input``; orphans finished by ``error``/``idle``."""
         msg_type = (message.get("header") or {}).get("msg_type")
         parent = (message.get("parent_header") or {}).get("msg_id")
@@ -209,45 +408,16 @@ class ExecutionObserver:
         elif msg_type == "error":
             self.store.record_iopub_error(kernel_id, parent)
         elif msg_type == "status" and content.get("execution_state") == "idle":
-            self.store.record_idle(kernel_id, parent)
+            self.store.record_idle(kernel_id, parent, _at(seen))
 
-    def _request(
-        self, kernel_id: str, message: dict[str, Any], connection: int | None = None
+    def _finish(
+        self, kernel_id: str, parent: str, content: dict[str, Any], seen: float | None
     ) -> None:
-        header = message.get("header") or {}
-        if header.get("msg_type") != "execute_request":
-            return
-        if message.get("channel", "shell") != "shell":
-            return
-        content = message.get("content") or {}
-        metadata = message.get("metadata") or {}
-        code = content.get("code")
-        msg_id = header.get("msg_id")
-        if not isinstance(code, str) or not isinstance(msg_id, str):
-            return
-        cell_id = metadata.get("cellId")
-        deleted = metadata.get("deletedCells") or []
-        self.store.record_request(
-            kernel_id,
-            msg_id,
-            code,
-            cell_id=cell_id if isinstance(cell_id, str) else None,
-            deleted_cell_ids=[d for d in deleted if isinstance(d, str)],
-            silent=bool(content.get("silent")),
-            connection=connection,
-        )
-
-    def _reply(self, kernel_id: str, message: dict[str, Any]) -> None:
-        header = message.get("header") or {}
-        if header.get("msg_type") != "execute_reply":
-            return
-        parent = (message.get("parent_header") or {}).get("msg_id")
-        content = message.get("content") or {}
         count = content.get("execution_count")
-        if isinstance(parent, str):
-            self.store.record_reply(
-                kernel_id,
-                parent,
-                str(content.get("status", "error")),
-                count if isinstance(count, int) else None,
-            )
+        self.store.record_reply(
+            kernel_id,
+            parent,
+            str(content.get("status", "error")),
+            count if isinstance(count, int) else None,
+            _at(seen),
+        )

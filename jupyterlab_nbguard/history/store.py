@@ -16,7 +16,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecutionRecord:
     """One execution request and, once the kernel answered, its outcome."""
 
@@ -136,7 +136,13 @@ class KernelHistory:
 
 
 class HistoryStore:
-    """Execution histories of all kernels this server has seen run code."""
+    """Execution histories of all kernels this server has seen run code.
+
+    An observer may hold messages it has seen but not recorded yet (it records
+    in batches, off the path of kernel traffic). It registers with
+    :meth:`follow`, and every read or reset here first lets it catch up, so a
+    reader never sees a history older than the traffic already forwarded.
+    """
 
     def __init__(
         self, max_executions: int = 10_000, clock: Callable[[], datetime] = utcnow
@@ -144,12 +150,30 @@ class HistoryStore:
         self.max_executions = max_executions
         self._clock = clock
         self._kernels: OrderedDict[str, KernelHistory] = OrderedDict()
+        #: Kernels with a pending request whose connection closed: only for
+        #: these does the observer read iopub ``status`` and ``error`` (the set
+        #: is changed in place, never replaced: the observer keeps a reference).
+        self.orphaned: set[str] = set()
+        self._catch_up: Callable[[], None] | None = None
+
+    def follow(self, catch_up: Callable[[], None]) -> None:
+        """Call ``catch_up`` before every read or reset of the store."""
+        self._catch_up = catch_up
+
+    def _sync(self) -> None:
+        if self._catch_up is not None:
+            self._catch_up()
 
     def __contains__(self, kernel_id: str) -> bool:
+        self._sync()
         return kernel_id in self._kernels
 
     def kernel(self, kernel_id: str) -> KernelHistory:
         """The history of ``kernel_id``, created empty on first use."""
+        self._sync()
+        return self._history(kernel_id)
+
+    def _history(self, kernel_id: str) -> KernelHistory:
         history = self._kernels.get(kernel_id)
         if history is None:
             history = KernelHistory(kernel_id, self.max_executions)
@@ -158,6 +182,7 @@ class HistoryStore:
 
     def kernel_ids(self) -> list[str]:
         """Kernels with a history."""
+        self._sync()
         return list(self._kernels)
 
     def record_request(
@@ -169,9 +194,10 @@ class HistoryStore:
         deleted_cell_ids: Iterable[str] = (),
         silent: bool = False,
         connection: int | None = None,
+        at: datetime | None = None,
     ) -> None:
-        """Record an ``execute_request`` on its way to the kernel."""
-        history = self.kernel(kernel_id)
+        """Record an ``execute_request`` on its way to the kernel (sent ``at``)."""
+        history = self._history(kernel_id)
         history.deleted_cell_ids.update(deleted_cell_ids)
         if msg_id in history.pending:
             return  # the same request seen twice (a replayed buffer)
@@ -180,11 +206,13 @@ class HistoryStore:
                 msg_id,
                 code,
                 cell_id,
-                self._clock(),
+                at or self._clock(),
                 silent=silent,
                 connection=connection,
             )
         )
+        if kernel_id in self.orphaned:  # the cap may have dropped an orphan
+            self._recount(kernel_id)
 
     def record_input(
         self, kernel_id: str, parent_msg_id: str, execution_count: int | None
@@ -193,7 +221,7 @@ class HistoryStore:
         record = self._pending(kernel_id, parent_msg_id)
         if record is not None and execution_count is not None and not record.silent:
             record.execution_count = execution_count
-            self.kernel(kernel_id).touch(record)
+            self._history(kernel_id).touch(record)
 
     def record_iopub_error(self, kernel_id: str, parent_msg_id: str) -> None:
         """Remember that a request raised (its reply may never reach us)."""
@@ -213,13 +241,23 @@ class HistoryStore:
         for record in history.pending.values():
             if record.connection == connection:
                 record.orphaned = True
+        self._recount(kernel_id)
 
     def has_orphans(self, kernel_id: str) -> bool:
         """Whether some request of this kernel lost its reply channel."""
-        history = self._kernels.get(kernel_id)
-        return history is not None and any(r.orphaned for r in history.pending.values())
+        return kernel_id in self.orphaned
 
-    def record_idle(self, kernel_id: str, parent_msg_id: str) -> None:
+    def _recount(self, kernel_id: str) -> None:
+        """Keep :attr:`orphaned` exact after ``kernel_id``'s pending set changed."""
+        history = self._kernels.get(kernel_id)
+        if history is not None and any(r.orphaned for r in history.pending.values()):
+            self.orphaned.add(kernel_id)
+        else:
+            self.orphaned.discard(kernel_id)
+
+    def record_idle(
+        self, kernel_id: str, parent_msg_id: str, at: datetime | None = None
+    ) -> None:
         """Finish an orphaned request when the kernel goes idle after it.
 
         It ran if the kernel announced its input, raised if an error was
@@ -230,13 +268,14 @@ class HistoryStore:
         if history is None or record is None or not record.orphaned:
             return
         del history.pending[parent_msg_id]
+        self._recount(kernel_id)
         if record.raised:
             record.status = ExecutionStatus.ERROR
         elif record.execution_count is None:
             record.status = ExecutionStatus.ABORTED
         else:
             record.status = ExecutionStatus.OK
-        record.finished = self._clock()
+        record.finished = at or self._clock()
         history.touch(record)
         if record.execution_count is not None:
             history.execution_count = max(
@@ -253,19 +292,22 @@ class HistoryStore:
         parent_msg_id: str,
         status: str,
         execution_count: int | None,
+        at: datetime | None = None,
     ) -> None:
         """Record the kernel's ``execute_reply`` to a request seen before."""
         history = self._kernels.get(kernel_id)
         record = history.pending.pop(parent_msg_id, None) if history else None
         if history is None or record is None:
             return
+        if record.orphaned:  # a reply replayed to a reconnected client
+            self._recount(kernel_id)
         try:
             record.status = ExecutionStatus(status)
         except ValueError:
             record.status = ExecutionStatus.ERROR
         if record.status is ExecutionStatus.RUNNING:
             record.status = ExecutionStatus.ERROR
-        record.finished = self._clock()
+        record.finished = at or self._clock()
         history.touch(record)
         if execution_count is not None and not record.silent:
             record.execution_count = execution_count
@@ -273,7 +315,8 @@ class HistoryStore:
 
     def restart(self, kernel_id: str) -> None:
         """Start a new epoch: a restarted kernel has forgotten everything."""
-        self.kernel(kernel_id).new_epoch()
+        self.kernel(kernel_id).new_epoch()  # (after catching up with the old one)
+        self.orphaned.discard(kernel_id)
 
     def restarted_remotely(self, kernel_id: str) -> None:
         """A kernel behind a gateway said it is restarting.
@@ -284,13 +327,17 @@ class HistoryStore:
         history = self._kernels.get(kernel_id)
         if history is not None and history.records:
             history.new_epoch()
+            self.orphaned.discard(kernel_id)
 
     def forget(self, kernel_id: str) -> None:
         """Free the history of a kernel that was shut down."""
+        self._sync()
         self._kernels.pop(kernel_id, None)
+        self.orphaned.discard(kernel_id)
 
     def records(self, kernel_id: str) -> list[ExecutionRecord]:
         """The records of ``kernel_id`` in this epoch (a copy)."""
+        self._sync()
         history = self._kernels.get(kernel_id)
         return list(history.records) if history else []
 

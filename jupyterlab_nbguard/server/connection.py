@@ -3,13 +3,14 @@
 Jupyter Server proxies every client's kernel messages through one connection
 class (``ServerApp.kernel_websocket_connection_class``: ZeroMQ for local
 kernels, the gateway's for remote ones). nbguard subclasses whichever class the
-server uses and reads each message before handing it on unchanged, so every
-client is seen (notebook tabs, consoles, other tools) and the kernel pays
-nothing.
+server uses and shows each message to the observer only after handing it on
+unchanged, so every client is seen (notebook tabs, consoles, other tools)
+and neither the kernel nor the client waits for nbguard.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from ..history import ExecutionObserver
@@ -20,24 +21,43 @@ def observing_connection_class(
 ) -> type[Any]:
     """Return a subclass of ``base`` that shows every message to ``observer``.
 
-    The observer is called before the message is forwarded, so the history
-    knows a reply before the client that asked for it does; it never raises,
-    and the message object passed on is the very one received.
+    Each message is forwarded first; the observer then only glances at it and
+    queues the few it records for later in the same turn of the event loop
+    (see :mod:`..history.observer`). It never raises, the message object
+    passed on is the very one received, and it is observed even if
+    forwarding raised (a client that went away), as the kernel did send it.
     """
+    observe_client = observer.observe_client
+    observe_kernel = observer.observe_kernel
+    observe_close = observer.observe_close
+    # The base class's methods, called directly: ``super()`` builds an object
+    # per call, and this runs for every message.
+    forward_in = base.handle_incoming_message
+    forward_out = base.handle_outgoing_message
 
     class ObservingConnection(base):  # type: ignore[misc]
         __doc__ = f"{base.__name__}, with nbguard reading executions as they pass."
 
+        @cached_property
+        def _nbguard_kernel_id(self) -> str:
+            # ``kernel_id`` goes through two properties and a trait, several
+            # microseconds a message; a connection serves a single kernel.
+            return str(self.kernel_id)
+
         def handle_incoming_message(self, incoming_msg: Any) -> None:
-            observer.client_message(self.kernel_id, incoming_msg, id(self))
-            super().handle_incoming_message(incoming_msg)
+            try:
+                forward_in(self, incoming_msg)
+            finally:
+                observe_client(self._nbguard_kernel_id, incoming_msg, id(self))
 
         def handle_outgoing_message(self, *args: Any) -> None:
-            observer.kernel_message(self.kernel_id, args)
-            super().handle_outgoing_message(*args)
+            try:
+                forward_out(self, *args)
+            finally:
+                observe_kernel(self._nbguard_kernel_id, args)
 
         def disconnect(self) -> Any:
-            observer.connection_closed(self.kernel_id, id(self))
+            observe_close(self._nbguard_kernel_id, id(self))
             return super().disconnect()
 
     ObservingConnection.__name__ = f"NbGuard{base.__name__}"

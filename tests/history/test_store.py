@@ -51,6 +51,9 @@ def test_cached_engine_view_always_equals_a_rebuild(ops, cap):
         # Then the snapshot the engine gets is exactly what the records say
         assert store.snapshot("k").executions == rebuilt(store, "k")
         assert len(store.records("k")) <= cap
+        # And the kept set of kernels with orphans matches a scan of them
+        pending = store.kernel("k").pending.values()
+        assert store.has_orphans("k") == any(r.orphaned for r in pending)
 
 
 def test_the_cap_drops_the_oldest_tenth_and_dedupes_code():
