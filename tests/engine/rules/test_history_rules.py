@@ -313,3 +313,19 @@ def test_the_cached_timeline_is_rebuilt_when_a_provisional_record_changes():
     assert rebuilt is not timeline
     second = engine.check(Notebook(nb, second_history), timeline=rebuilt)
     assert [d.code for d in second if d.code == "NBG201"] == []
+
+
+def test_deleted_but_live_messages_say_things_once():
+    nb = cells("print(data)")
+    executions = (Execution("data = [1]", "gone", 1), Execution("print(data)", "c0", 2))
+    reader, summary = sorted(
+        Engine().check(Notebook(nb, executions), select=["NBG203"]),
+        key=lambda d: d.cell_id or "",
+        reverse=True,
+    )
+    assert reader.message.count("no longer in the notebook") == 1
+    assert "not in the notebook" not in reader.message
+    assert summary.message.startswith("1 name lives in the kernel")
+    two = (Execution("a = 1\nb = 2", "gone", 1),)
+    (many,) = Engine().check(Notebook(nb, two), select=["NBG203"])
+    assert many.message.startswith("2 names live in the kernel")

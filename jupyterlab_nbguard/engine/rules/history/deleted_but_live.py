@@ -74,11 +74,13 @@ class DeletedButLiveRule(Rule):
             seen.add((read.cell.id, read.name))
             source = steps[orphans[read.name]].execution
             where = ctx.cell_label(source.cell_id, source.execution_count)
+            if source.cell_id in ctx.positions:  # the definition was edited away
+                where = f"{where} as it was before an edit"
             yield self.diagnostic(
                 read.cell.id,
-                f"'{read.name}' exists in the kernel only because of {where}, which "
-                f"is not in the notebook: after a restart this cell raises "
-                f"NameError. Add a cell that defines '{read.name}' above.",
+                f"'{read.name}' exists in the kernel only because of {where}: "
+                f"after a restart this cell raises NameError. Add a cell that "
+                f"defines '{read.name}' above.",
                 read.use.range,
                 [read.name],
                 [
@@ -97,9 +99,14 @@ class DeletedButLiveRule(Rule):
             )
         yield self.diagnostic(
             None,
-            f"{len(orphans)} name(s) live in the kernel come from code no longer "
-            f"in the notebook: {', '.join(described)}. They will be gone after a "
-            f"restart.",
+            (
+                f"1 name lives in the kernel but comes from code no longer in the "
+                f"notebook: {described[0]}. It will be gone after a restart."
+                if len(described) == 1
+                else f"{len(described)} names live in the kernel but come from code "
+                f"no longer in the notebook: {', '.join(described)}. They will be "
+                f"gone after a restart."
+            ),
             names=sorted(orphans),
             related=[
                 Related(
