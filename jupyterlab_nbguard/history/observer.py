@@ -28,7 +28,6 @@ import re
 import struct
 import time
 from collections.abc import Sequence
-from datetime import datetime, timezone
 from typing import Any
 
 from .store import HistoryStore
@@ -72,10 +71,6 @@ def _loads(part: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _at(seen: float | None) -> datetime | None:
-    return None if seen is None else datetime.fromtimestamp(seen, timezone.utc)
-
-
 def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
     """Header, parent header and content of ZeroMQ frames, never copying any.
 
@@ -93,11 +88,10 @@ def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
     if len(frames) < start + 6:
         raise ValueError("a kernel message has at least 6 frames after identities")
     # after the delimiter: signature, header, parent, metadata, content
-    return (
-        _bytes(frames[start + 2]),
-        _bytes(frames[start + 3]),
-        _bytes(frames[start + 5]),
-    )
+    header, parent, content = frames[start + 2], frames[start + 3], frames[start + 5]
+    if type(header) is bytes and type(parent) is bytes and type(content) is bytes:
+        return header, parent, content  # what ZMQStream gives (copy=True)
+    return _bytes(header), _bytes(parent), _bytes(content)
 
 
 class ExecutionObserver:
@@ -338,7 +332,7 @@ class ExecutionObserver:
             [d for d in deleted if isinstance(d, str)] if deleted else (),
             bool(content.get("silent")),
             connection,
-            _at(seen),
+            seen,
         )
 
     def _json_kernel(
@@ -408,7 +402,7 @@ class ExecutionObserver:
         elif msg_type == "error":
             self.store.record_iopub_error(kernel_id, parent)
         elif msg_type == "status" and content.get("execution_state") == "idle":
-            self.store.record_idle(kernel_id, parent, _at(seen))
+            self.store.record_idle(kernel_id, parent, seen)
 
     def _finish(
         self, kernel_id: str, parent: str, content: dict[str, Any], seen: float | None
@@ -419,5 +413,5 @@ class ExecutionObserver:
             parent,
             str(content.get("status", "error")),
             count if isinstance(count, int) else None,
-            _at(seen),
+            seen,
         )
