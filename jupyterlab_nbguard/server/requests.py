@@ -82,14 +82,7 @@ def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
     seen: set[str] = set()
     for i, item in enumerate(raw):
         where = f"cells[{i}]"
-        if not isinstance(item, dict):
-            raise http_error(400, f"{where} must be an object")
-        cell_id = item.get("id")
-        if not isinstance(cell_id, str) or not cell_id:
-            raise http_error(400, f"{where}.id must be a non-empty string")
-        if cell_id in seen:
-            raise http_error(400, f"{where}.id {cell_id!r} is used by another cell")
-        seen.add(cell_id)
+        cell_id = cell_id_of(item, where, seen)
         cell_type = item.get("cell_type")
         if cell_type not in ("code", "markdown", "raw"):
             raise http_error(400, f"{where}.cell_type must be code, markdown or raw")
@@ -108,3 +101,23 @@ def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
             )
         cells.append(Cell(cell_id, cell_type, source, count))
     return tuple(cells)
+
+
+def cell_id_of(item: object, where: str, seen: set[str]) -> str:
+    """The id of the cell object ``item`` (at ``where``), unique among ``seen``.
+
+    Raises
+    ------
+    tornado.web.HTTPError
+        400 naming the field when ``item`` is not an object or its id is
+        missing, empty or already used.
+    """
+    if not isinstance(item, dict):
+        raise http_error(400, f"{where} must be an object")
+    cell_id = item.get("id")
+    if not isinstance(cell_id, str) or not cell_id:
+        raise http_error(400, f"{where}.id must be a non-empty string")
+    if cell_id in seen:
+        raise http_error(400, f"{where}.id {cell_id!r} is used by another cell")
+    seen.add(cell_id)
+    return cell_id

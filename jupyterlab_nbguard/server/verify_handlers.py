@@ -20,7 +20,7 @@ from tornado import web
 from ..engine.model import VerifiedCell
 from ..verify import CellRun, Options, Sanitizer, Verification, verify
 from .handlers import AUTH_RESOURCE, NbGuardHandler
-from .requests import http_error, optional_string, parse_body
+from .requests import cell_id_of, http_error, optional_string, parse_body
 
 _OUTPUT_TYPES = ("stream", "display_data", "execute_result", "error")
 #: Bounds that keep one request's work proportional to its size.
@@ -90,14 +90,7 @@ def parse_verify_cells(data: dict[str, Any]) -> tuple[CellRun, ...]:
     seen: set[str] = set()
     for i, item in enumerate(raw):
         where = f"cells[{i}]"
-        if not isinstance(item, dict):
-            raise http_error(400, f"{where} must be an object")
-        cell_id = item.get("id")
-        if not isinstance(cell_id, str) or not cell_id:
-            raise http_error(400, f"{where}.id must be a non-empty string")
-        if cell_id in seen:
-            raise http_error(400, f"{where}.id {cell_id!r} is used by another cell")
-        seen.add(cell_id)
+        cell_id = cell_id_of(item, where, seen)
         source = _text(item.get("source"), f"{where}.source")
         tags = item.get("tags", [])
         if tags is None:
