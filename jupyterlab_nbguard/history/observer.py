@@ -2,13 +2,14 @@
 
 Every message between browsers and kernels passes here, so the work is split
 in two. The connection forwards a message first and then calls one of the
-``observe_*`` methods, which only decide, from a few bytes and without
-decoding anything, whether nbguard needs it (an ``execute_request``, an
-``execute_input``, an ``execute_reply``, and ``status``/``error`` while some
-request has lost its connection). Those few are queued with the time they
-were seen. :meth:`ExecutionObserver.flush` decodes and records the queue in
-order: a timer runs it :attr:`~ExecutionObserver.delay` seconds after the
-first message queued, and the store runs it before every read or reset
+``observe_*`` methods, which queue it with the time it was seen: a client's
+message only if its header says ``execute_request`` (a few bytes searched,
+nothing decoded), a kernel's message as it is. :meth:`ExecutionObserver.flush`
+then passes over outputs and status changes by their header frame and decodes
+only ``execute_input``, ``execute_reply`` (and ``status``/``error`` while some
+request has lost its connection), in order. A timer runs it
+:attr:`~ExecutionObserver.delay` seconds after the first message queued, a
+long queue runs it at once, and the store runs it before every read or reset
 (:meth:`~.store.HistoryStore.follow`), so no reader sees a history behind
 the traffic already forwarded. ``client_message`` and ``kernel_message`` do
 the decoding and recording at once, for callers without an event loop.
@@ -49,7 +50,7 @@ _V1_HEAD = struct.Struct("<4Q")
 _V1_PARTS = struct.Struct("<6Q")
 _decode = json.JSONDecoder().raw_decode
 #: What a queued message is: sent by a client, sent by a kernel.
-_CLIENT, _KERNEL = 0, 1
+_CLIENT, KERNEL_MESSAGE = 0, 1
 
 log = logging.getLogger(__name__)
 
@@ -103,19 +104,22 @@ class ExecutionObserver:
     #: runs after the process slept is several times slower (cold caches), and
     #: a batch pays that once.
     delay = 1.0
-    #: A flush runs at once when this many messages are waiting.
-    max_queued = 1000
+    #: A flush runs at once when this many messages are waiting; it bounds
+    #: the kernel messages (outputs too) kept alive until then.
+    max_queued = 256
 
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
-        self._orphaned = store.orphaned  # the same set, one lookup closer
-        self._queue: list[tuple[int, str, Any, int | None, float]] = []
+        #: ``(kind, kernel_id, message, connection, time seen)``, oldest first.
+        #: Changed in place, never replaced: the connection appends to it.
+        self.pending: list[tuple[int, str, Any, int | None, float]] = []
+        self._armed = False
         store.follow(self.flush)
 
     @property
     def queued(self) -> int:
         """How many messages wait for the next flush."""
-        return len(self._queue)
+        return len(self.pending)
 
     # --- called by the connection after it forwarded a message ---------------
 
@@ -139,43 +143,16 @@ class ExecutionObserver:
             log.debug("nbguard could not read a client message", exc_info=True)
 
     def observe_kernel(self, kernel_id: str, args: Sequence[Any]) -> None:
-        """Queue a kernel's message (``handle_outgoing_message(*args)``) if needed.
+        """Queue a kernel's message (``handle_outgoing_message(*args)``).
 
         ``args`` is ``(stream, zmq_frames)`` for local kernels and
-        ``(json_text,)`` for kernels behind a gateway. Outputs, streams and
-        status changes are passed over after a look at their header frame.
+        ``(json_text,)`` for kernels behind a gateway. Every one is queued,
+        unread: the flush passes over outputs and status changes after a look
+        at their header frame. The connection class appends to
+        :attr:`pending` itself, as this does (a method call per message costs
+        several microseconds when the process has just woken up).
         """
-        try:
-            if len(args) == 2:
-                frames = args[1]
-                if frames[0] == _DELIMITER:  # the shell channel
-                    header = frames[2]
-                elif frames[1] == _DELIMITER:  # iopub: a topic, then the message
-                    header = frames[3]
-                else:
-                    header = _message_parts(frames)[0]
-                if (
-                    _REPLY in header
-                    or _INPUT in header
-                    or (
-                        kernel_id in self._orphaned
-                        and (_STATUS in header or _ERROR in header)
-                    )
-                ):
-                    self._later(_KERNEL, kernel_id, args, None)
-            elif len(args) == 1:
-                text = args[0]
-                if isinstance(text, bytes):
-                    text = text.decode("utf-8", errors="replace")
-                if (
-                    "execute_reply" in text
-                    or "execute_input" in text
-                    or "restarting" in text
-                    or kernel_id in self._orphaned
-                ):
-                    self._later(_KERNEL, kernel_id, (text,), None)
-        except Exception:
-            log.debug("nbguard could not read a kernel message", exc_info=True)
+        self._later(KERNEL_MESSAGE, kernel_id, args, None)
 
     def observe_close(self, kernel_id: str, connection: int) -> None:
         """Record a closed websocket now, after what was queued before it.
@@ -189,22 +166,28 @@ class ExecutionObserver:
     def _later(
         self, kind: int, kernel_id: str, payload: Any, connection: int | None
     ) -> None:
-        queue = self._queue
-        queue.append((kind, kernel_id, payload, connection, time.time()))
-        if len(queue) == 1:
+        pending = self.pending
+        pending.append((kind, kernel_id, payload, connection, time.time()))
+        if not self._armed:
             try:
-                asyncio.get_running_loop().call_later(self.delay, self.flush)
+                asyncio.get_running_loop().call_later(self.delay, self._timer)
+                self._armed = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()
-        elif len(queue) >= self.max_queued:
+        if len(pending) >= self.max_queued:
             self.flush()
+
+    def _timer(self) -> None:
+        self._armed = False
+        self.flush()
 
     def flush(self) -> None:
         """Decode and record every queued message, oldest first."""
-        queue = self._queue
-        if not queue:
+        pending = self.pending
+        if not pending:
             return
-        self._queue = []
+        queue = pending.copy()
+        pending.clear()
         for kind, kernel_id, payload, connection, seen in queue:
             if kind == _CLIENT:
                 self.client_message(kernel_id, payload, connection, seen)

@@ -157,8 +157,7 @@ class HistoryStore:
         self._clock = clock
         self._kernels: OrderedDict[str, KernelHistory] = OrderedDict()
         #: Kernels with a pending request whose connection closed: only for
-        #: these does the observer read iopub ``status`` and ``error`` (the set
-        #: is changed in place, never replaced: the observer keeps a reference).
+        #: these does the observer read iopub ``status`` and ``error``.
         self.orphaned: set[str] = set()
         self._catch_up: Callable[[], None] | None = None
 

@@ -10,10 +10,12 @@ and neither the kernel nor the client waits for nbguard.
 
 from __future__ import annotations
 
+import time
 from functools import cached_property
 from typing import Any
 
 from ..history import ExecutionObserver
+from ..history.observer import KERNEL_MESSAGE
 
 
 def observing_connection_class(
@@ -21,15 +23,23 @@ def observing_connection_class(
 ) -> type[Any]:
     """Return a subclass of ``base`` that shows every message to ``observer``.
 
-    Each message is forwarded first; the observer then only glances at it and
-    queues the few it records for later in the same turn of the event loop
-    (see :mod:`..history.observer`). It never raises, the message object
-    passed on is the very one received, and it is observed even if
-    forwarding raised (a client that went away), as the kernel did send it.
+    Each message is forwarded first and only then queued for the observer,
+    which records in batches (see :mod:`..history.observer`). It never
+    raises, the message object passed on is the very one received, and it is
+    observed even if forwarding raised (a client that went away), as the
+    kernel did send it.
     """
     observe_client = observer.observe_client
-    observe_kernel = observer.observe_kernel
     observe_close = observer.observe_close
+    # A kernel's message is appended to the observer's queue right here, as
+    # ``observer.observe_kernel`` would: every output passes through this, and
+    # a call more per message is several microseconds on a process that has
+    # just woken up.
+    pending = observer.pending
+    queue = pending.append
+    flush = observer.flush
+    limit = observer.max_queued
+    now = time.time
     # The base class's methods, called directly: ``super()`` builds an object
     # per call, and this runs for every message.
     forward_in = base.handle_incoming_message
@@ -54,7 +64,9 @@ def observing_connection_class(
             try:
                 forward_out(self, *args)
             finally:
-                observe_kernel(self._nbguard_kernel_id, args)
+                queue((KERNEL_MESSAGE, self._nbguard_kernel_id, args, None, now()))
+                if len(pending) >= limit:
+                    flush()
 
         def disconnect(self) -> Any:
             observe_close(self._nbguard_kernel_id, id(self))

@@ -49,7 +49,7 @@ def run_cell(observer: ExecutionObserver, code: str, count: int) -> dict[str, An
     return request
 
 
-def test_only_what_nbguard_records_is_queued_and_a_read_catches_up():
+def test_outputs_are_passed_over_and_a_read_catches_up():
     async def scenario():
         store = HistoryStore()
         observer = ExecutionObserver(store)
@@ -64,13 +64,16 @@ def test_only_what_nbguard_records_is_queued_and_a_read_catches_up():
             ("status", {"execution_state": "idle"}),
         ]:
             observer.observe_kernel("k", kernel("iopub", kind, content, request))
-        # Then nothing was queued: outputs are passed over by their header
-        assert observer.queued == 0
+        # Then the client's message was not even queued, the kernel's were...
+        assert observer.queued == 4
+        # ... and a flush records nothing for them: no request, no history
+        observer.flush()
+        assert store.kernel_ids() == []
         # When a whole execution passes
         run_cell(observer, "x = 1", 1)
-        # Then its request, input and reply wait, unrecorded, for the timer...
-        assert observer.queued == 3
-        # ... and a reader sees them at once, finished
+        # Then it waits, unrecorded, for the timer (request and 4 messages)...
+        assert observer.queued == 5
+        # ... and a reader sees it at once, finished
         [record] = store.records("k")
         assert observer.queued == 0
         assert (record.code, record.cell_id, record.status.value) == (
@@ -107,9 +110,9 @@ def test_a_long_queue_is_flushed_at_once():
         observer = ExecutionObserver(HistoryStore())
         observer.max_queued = 6
         run_cell(observer, "a = 1", 1)
-        assert observer.queued == 3
-        run_cell(observer, "b = 2", 2)
-        assert observer.queued == 0
+        assert observer.queued == 5
+        run_cell(observer, "b = 2", 2)  # the 6th message flushes
+        assert observer.queued == 4
 
     asyncio.run(scenario())
 
