@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 from .model import Range
 
@@ -42,6 +42,34 @@ class Related:
 
 
 @dataclass(frozen=True)
+class Fix:
+    """The notebook edit that resolves a finding, for the frontend's quick action.
+
+    Which code goes where is analysis, so the rule says it and the frontend
+    only carries it out: ``insert-cell`` puts a new code cell with ``source``
+    above ``before_cell_id`` (at the end when None); ``move-cell`` moves the
+    cell ``cell_id`` above ``before_cell_id``.
+    """
+
+    kind: Literal["insert-cell", "move-cell"]
+    before_cell_id: str | None
+    source: str | None = None
+    cell_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Serialise as the REST contract's ``Fix`` (only the kind's own fields)."""
+        data: dict[str, Any] = {
+            "kind": self.kind,
+            "before_cell_id": self.before_cell_id,
+        }
+        if self.source is not None:
+            data["source"] = self.source
+        if self.cell_id is not None:
+            data["cell_id"] = self.cell_id
+        return data
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     """One finding about a cell (or, with ``cell_id`` None, the notebook)."""
 
@@ -53,6 +81,8 @@ class Diagnostic:
     range: Range | None = None
     names: tuple[str, ...] = ()
     related: tuple[Related, ...] = ()
+    #: Optional: the edit that resolves it (serialised only when present).
+    fix: Fix | None = None
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         """Return a copy with another severity."""
@@ -70,7 +100,7 @@ class Diagnostic:
 
     def to_json(self) -> dict[str, Any]:
         """Serialise as the REST contract's ``Diagnostic``."""
-        return {
+        data: dict[str, Any] = {
             "code": self.code,
             "rule": self.rule,
             "severity": self.severity.value,
@@ -80,3 +110,6 @@ class Diagnostic:
             "names": list(self.names),
             "related": [r.to_json() for r in self.related],
         }
+        if self.fix is not None:
+            data["fix"] = self.fix.to_json()
+        return data

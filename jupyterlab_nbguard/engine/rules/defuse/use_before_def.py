@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
-from ...diagnostic import Diagnostic, Related, Severity
+from ...diagnostic import Diagnostic, Fix, Related, Severity
 from ..base import Rule
 
 if TYPE_CHECKING:
@@ -50,26 +51,30 @@ class UseBeforeDefRule(Rule):
         flow = ctx.page_flow
         seen: set[tuple[str, str]] = set()
         cells = ctx.notebook.cells
+        # Reads come in page order: the first one of a name is where its
+        # definition must move to (the quick fix moves it above that cell).
+        first_reader: dict[str, str] = {}
         for read in flow.unbound:
             below = flow.binders_below(read.name, read.position)
             if not below or (read.cell.id, read.name) in seen:
                 continue
             seen.add((read.cell.id, read.name))
+            first = first_reader.setdefault(read.name, read.cell.id)
             definer = cells[below[0]]
             yield ctx.remember(
-                (self.code, read, definer.id, definer.execution_count),
-                partial(self._finding, ctx, read, definer),
+                (self.code, read, definer.id, definer.execution_count, first),
+                partial(self._finding, ctx, read, definer, first),
                 history=False,
             )
 
     def _finding(
-        self, ctx: RuleContext, read: UnboundRead, definer: Cell
+        self, ctx: RuleContext, read: UnboundRead, definer: Cell, first: str
     ) -> Diagnostic:
         label = ctx.cell_label(definer.id, definer.execution_count)
         how = (
             f"{read.via}() reads '{read.name}', which" if read.via else f"'{read.name}'"
         )
-        return self.diagnostic(
+        finding = self.diagnostic(
             read.cell.id,
             f"{how} is defined only below, in {label}: Restart & Run All "
             f"would raise NameError here. Move that definition above this cell.",
@@ -83,3 +88,4 @@ class UseBeforeDefRule(Rule):
                 )
             ],
         )
+        return replace(finding, fix=Fix("move-cell", first, cell_id=definer.id))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from ...diagnostic import Diagnostic, Related, Severity
+from ...diagnostic import Diagnostic, Fix, Related, Severity
 from ...names import is_preset
 from ..base import Needs, Rule
 
@@ -67,16 +68,23 @@ class DeletedButLiveRule(Rule):
         if not orphans:
             return
         steps = ctx.timeline.steps
+        reads = [r for r in ctx.page_flow.unbound if r.name in orphans]
+        # The restored code goes above the first reader (in page order) of any
+        # name that execution bound, so that one restore serves all its names.
+        first_reader: dict[int, str] = {}
+        for read in reads:
+            first_reader.setdefault(orphans[read.name], read.cell.id)
         seen: set[tuple[str, str]] = set()
-        for read in ctx.page_flow.unbound:
-            if read.name not in orphans or (read.cell.id, read.name) in seen:
+        for read in reads:
+            if (read.cell.id, read.name) in seen:
                 continue
             seen.add((read.cell.id, read.name))
-            source = steps[orphans[read.name]].execution
+            step = orphans[read.name]
+            source = steps[step].execution
             where = ctx.cell_label(source.cell_id, source.execution_count)
             if source.cell_id in ctx.positions:  # the definition was edited away
                 where = f"{where} as it was before an edit"
-            yield self.diagnostic(
+            finding = self.diagnostic(
                 read.cell.id,
                 f"'{read.name}' exists in the kernel only because of {where}: "
                 f"after a restart this cell raises NameError. Add a cell that "
@@ -90,6 +98,10 @@ class DeletedButLiveRule(Rule):
                         f"'{read.name}' was defined here",
                     )
                 ],
+            )
+            yield replace(
+                finding,
+                fix=Fix("insert-cell", first_reader[step], source=source.code),
             )
         described = []
         for name in sorted(orphans):
