@@ -16,6 +16,7 @@ from .history import ExecutionObserver, HistoryStore
 from .history.sessions import KernelSessions
 from .server.checks import CheckService
 from .server.connection import observing_connection_class
+from .server.events import HistoryEvents, NotifyingStore, event_logger_emitter
 from .server.handlers import route_table
 
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
@@ -42,7 +43,10 @@ class NbGuardApp(ExtensionApp):
 
     def initialize_settings(self) -> None:
         """Create the store and engine, and hook the kernel websocket class."""
-        self.store = HistoryStore(self.max_executions)
+        assert self.serverapp is not None  # set before settings are initialised
+        self.events = HistoryEvents(event_logger_emitter(self.serverapp.event_logger))
+        self.store: HistoryStore = NotifyingStore(self.max_executions, self.events.mark)
+        self.events.attach(self.store)
         self.engine = Engine(self.max_cached_cells)
         # One worker: the engine's caches are not shared across threads, and
         # checks stay off the event loop that proxies kernel messages.

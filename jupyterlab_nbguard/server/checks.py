@@ -19,6 +19,7 @@ from ..engine import Cell, Diagnostic, Engine, Notebook
 from ..engine.model import LiveName
 from ..history.sessions import KernelSession, KernelSessions
 from .namespace import NamespaceUnavailable, read_namespace
+from .overrides import Overrides, apply_overrides
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class CheckRequest:
     kernel_id: str | None = None
     select: list[str] | None = None
     ignore: list[str] | None = None
+    overrides: Overrides | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ class CheckService:
             found = await self._run(
                 lambda: engine.check(notebook, request.select, request.ignore)
             )
-            return CheckResult(found, None)
+            return CheckResult(apply_overrides(found, request.overrides), None)
         kernel_id = request.kernel_id
         session, snapshot = self.sessions.snapshot(kernel_id)
         notebook = Notebook(
@@ -130,7 +132,7 @@ class CheckService:
             "execution_count": snapshot.execution_count,
             "executions": executions,
         }
-        return CheckResult(found, kernel)
+        return CheckResult(apply_overrides(found, request.overrides), kernel)
 
     async def _run(self, work: Any) -> Any:
         return await asyncio.get_running_loop().run_in_executor(self.pool, work)

@@ -18,6 +18,7 @@ from ..history.sessions import KernelSessions
 from .checks import CheckRequest, CheckService
 from .namespace import NamespaceUnavailable, read_namespace
 from .openapi import openapi_document
+from .overrides import FEATURES, parse_overrides
 from .requests import (
     http_error,
     optional_string,
@@ -90,7 +91,7 @@ class VersionHandler(NbGuardHandler):
     @authorized
     def get(self) -> None:
         """Return the package version and the REST API version."""
-        self.reply({"version": __version__, "api": API_VERSION})
+        self.reply({"version": __version__, "api": API_VERSION, "features": FEATURES})
 
 
 class OpenApiHandler(NbGuardHandler):
@@ -139,6 +140,7 @@ class CheckHandler(NbGuardHandler):
             kernel_id=optional_string(data, "kernel_id"),
             select=optional_strings(data, "select"),
             ignore=optional_strings(data, "ignore"),
+            overrides=parse_overrides(data),
         )
         optional_string(data, "path")
         if request.kernel_id is not None:
