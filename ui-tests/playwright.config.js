@@ -36,6 +36,10 @@ module.exports = {
   // One JupyterLab server, one kernel at a time: keep tests sequential.
   workers: 1,
   retries: process.env.CI ? 1 : 0,
+  // bench/ has its own config (playwright.bench.config.js); rtc.spec.ts needs
+  // jupyter-collaboration and runs from .ci/rtc.sh (playwright.rtc.config.js).
+  testDir: './tests',
+  testIgnore: ['**/rtc.spec.ts'],
   webServer: {
     command: 'jlpm start',
     url: 'http://localhost:8888/lab',
