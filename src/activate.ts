@@ -1,10 +1,5 @@
-import {
-  ILabShell,
-  ILayoutRestorer,
-  JupyterFrontEnd
-} from '@jupyterlab/application';
+import { ILabShell, JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
-import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import {
   ISchemaValidator,
@@ -19,20 +14,11 @@ import {
 
 import { NbGuardClient } from './api';
 import { CellMarkers } from './cellmarkers';
-import { registerCommands, shellActivator } from './commands';
-import { registerEditorExtension } from './editor';
-import { revealFinding } from './navigation';
-import { DiagnosticsPanel } from './panel/DiagnosticsPanel';
+import { registerCommands } from './commands';
 import { NbGuardService } from './service';
 import { parseSettings } from './settings';
 import { addStatusItem } from './status';
-import {
-  INbGuard,
-  INbGuardVerify,
-  PANEL_ID,
-  PLUGIN_ID,
-  TRANSLATION_DOMAIN
-} from './tokens';
+import { INbGuard, PANEL_ID, PLUGIN_ID, TRANSLATION_DOMAIN } from './tokens';
 
 /**
  * The translation bundle of nbguard.
@@ -58,7 +44,8 @@ export function activateNbGuard(
   const service = new NbGuardService({
     tracker,
     client: new NbGuardClient(app.serviceManager.serverSettings),
-    trans: bundle(translator)
+    trans: bundle(translator),
+    events: app.serviceManager.events
   });
   void service.handshake();
   if (settingRegistry) {
@@ -118,17 +105,6 @@ function describeSettingsError(reason: unknown): string {
 }
 
 /**
- * Activate the editor plugin: underline findings in cell editors.
- */
-export function activateEditor(
-  app: JupyterFrontEnd,
-  guard: INbGuard,
-  registry: IEditorExtensionRegistry
-): void {
-  registerEditorExtension(registry, guard);
-}
-
-/**
  * Activate the cell markers: a coloured border and a badge on cells with
  * findings.
  */
@@ -148,31 +124,6 @@ export function activateCellMarkers(
   };
   tracker.forEach(watch);
   tracker.widgetAdded.connect((_, panel) => watch(panel));
-}
-
-/**
- * Activate the findings side panel.
- */
-export function activatePanel(
-  app: JupyterFrontEnd,
-  guard: INbGuard,
-  tracker: INotebookTracker,
-  restorer: ILayoutRestorer | null,
-  translator: ITranslator | null,
-  verify: INbGuardVerify | null
-): void {
-  const panel = new DiagnosticsPanel({
-    guard,
-    tracker,
-    trans: bundle(translator),
-    reveal: (notebook, diagnostic) =>
-      revealFinding(shellActivator(app), notebook, diagnostic),
-    verify
-  });
-  app.shell.add(panel, 'right', { rank: 600 });
-  if (restorer) {
-    restorer.add(panel, PANEL_ID);
-  }
 }
 
 /**

@@ -6,19 +6,21 @@ import {
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
 
+import { INbGuardActions } from './actions/tokens';
 import {
   activateCellMarkers,
   activateCommands,
-  activateEditor,
   activateNbGuard,
-  activatePanel,
   activateStatus
 } from './activate';
+import { activateHealthPanel, activateHover } from './panel/plugin';
 import { EXTENSION_ID, INbGuard, INbGuardVerify, PLUGIN_ID } from './tokens';
+import { actionsPlugin } from './actions';
 import { verifyPlugin } from './verify';
 
 /**
@@ -43,7 +45,8 @@ const editor: JupyterFrontEndPlugin<void> = {
   description: 'Underlines nbguard findings in notebook cell editors.',
   autoStart: true,
   requires: [INbGuard, IEditorExtensionRegistry],
-  activate: activateEditor
+  optional: [INotebookTracker, ITranslator, INbGuardActions],
+  activate: activateHover
 };
 
 /**
@@ -63,11 +66,18 @@ const cellMarkers: JupyterFrontEndPlugin<void> = {
  */
 const panel: JupyterFrontEndPlugin<void> = {
   id: `${EXTENSION_ID}:panel`,
-  description: 'Lists the nbguard findings of the current notebook.',
+  description:
+    'The Notebook Health panel: the nbguard findings of the current notebook, grouped and filtered, and the names live only in the kernel.',
   autoStart: true,
   requires: [INbGuard, INotebookTracker],
-  optional: [ILayoutRestorer, ITranslator, INbGuardVerify],
-  activate: activatePanel
+  optional: [
+    ILayoutRestorer,
+    ITranslator,
+    INbGuardVerify,
+    INbGuardActions,
+    IRenderMimeRegistry
+  ],
+  activate: activateHealthPanel
 };
 
 /**
@@ -101,5 +111,6 @@ export default [
   panel,
   status,
   commands,
-  verifyPlugin
+  verifyPlugin,
+  actionsPlugin
 ];

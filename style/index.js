@@ -1,2 +1,3 @@
 import './base.css';
 import './verify.css';
+import './panel.css';

@@ -213,8 +213,31 @@ describe('toEditorDiagnostics', () => {
       undefined as unknown as EditorView
     ) as HTMLElement;
     expect(node.textContent).toContain('stale-cell (NBG201)');
-    expect(node.querySelector('li')?.textContent).toBe('[3] rebinds prices');
+    // (never by its execution count, which reads as another cell's prompt)
+    expect(node.querySelector('li')?.textContent).toBe('rebinds prices');
     expect(diagnostic.markClass).toBe(UNDERLINE_CLASS);
+  });
+
+  it("uses the source's tooltip renderer when it gives one", () => {
+    // Given a renderer that knows the notebook
+    const doc = toText(SOURCE);
+    const custom = document.createElement('div');
+    custom.textContent = 'with links';
+    const render = jest.fn((d: Diagnostic) =>
+      d.code === 'NBG201' ? custom : null
+    );
+    // When converting a finding it renders, and one it does not
+    const [mine, other] = toEditorDiagnostics(
+      doc,
+      [finding(), finding({ code: 'NBG204', rule: 'out-of-order' })],
+      render
+    );
+    const view = undefined as unknown as EditorView;
+    // Then the first hover is the renderer's, the second the plain message
+    expect(mine.renderMessage?.(view)).toBe(custom);
+    expect((other.renderMessage?.(view) as HTMLElement).textContent).toContain(
+      'out-of-order (NBG204)'
+    );
   });
 });
 

@@ -162,7 +162,9 @@ describe('DiagnosticsPanel', () => {
     await nextFrame();
     await new Promise(resolve => setTimeout(resolve, 50));
     // Then the rows show code, rule, message and cell label in order
-    const rows = Array.from(widget.node.querySelectorAll('li'));
+    const rows = Array.from(
+      widget.node.querySelectorAll('li.jp-nbguard-DiagnosticsPanel-row')
+    );
     expect(
       rows.map(
         r => r.querySelector('.jp-nbguard-DiagnosticsPanel-code')?.textContent
@@ -173,7 +175,9 @@ describe('DiagnosticsPanel', () => {
       "'prices' changed after this cell ran"
     );
     expect(
-      rows[1].querySelector('.jp-nbguard-DiagnosticsPanel-cell')?.textContent
+      rows[1]
+        .closest('[role="group"]')
+        ?.querySelector('.jp-nbguard-DiagnosticsPanel-groupTitle')?.textContent
     ).toBe('cell 2');
     // When a row is clicked
     (rows[1].querySelector('button') as HTMLButtonElement).click();

@@ -46,11 +46,16 @@ export const DIAGNOSTIC_SOURCE = 'nbguard';
  *
  * @param doc The cell's document.
  * @param diagnostics The findings about that cell.
+ * @param renderTooltip Renders a finding's hover (links, actions); a plain
+ *   message when absent or when it gives null.
+ * @param actions The quick actions of a finding, as lint actions.
  * @returns The CodeMirror diagnostics.
  */
 export function toEditorDiagnostics(
   doc: Text,
-  diagnostics: ReadonlyArray<Diagnostic>
+  diagnostics: ReadonlyArray<Diagnostic>,
+  renderTooltip?: IDiagnosticsSource['renderTooltip'],
+  actions?: IDiagnosticsSource['actions']
 ): EditorDiagnostic[] {
   const result: EditorDiagnostic[] = [];
   for (const diagnostic of diagnostics) {
@@ -68,10 +73,31 @@ export function toEditorDiagnostics(
         diagnostic.severity === 'info'
           ? `${UNDERLINE_CLASS} ${QUIET_CLASS}`
           : UNDERLINE_CLASS,
-      renderMessage: () => renderFinding(diagnostic)
+      renderMessage: () =>
+        renderTooltip?.(diagnostic) ?? renderFinding(diagnostic),
+      ...lintActions(diagnostic, actions)
     });
   }
   return result;
+}
+
+/**
+ * The quick actions of a finding as `@codemirror/lint` actions (buttons under
+ * the message), when the source offers any.
+ */
+function lintActions(
+  diagnostic: Diagnostic,
+  actions: IDiagnosticsSource['actions']
+): Pick<EditorDiagnostic, 'actions'> {
+  const offered = actions?.(diagnostic) ?? [];
+  return offered.length === 0
+    ? {}
+    : {
+        actions: offered.map(action => ({
+          name: action.label,
+          apply: () => void action.run()
+        }))
+      };
 }
 
 /**
@@ -90,10 +116,9 @@ function renderFinding(diagnostic: Diagnostic): HTMLElement {
     list.className = 'jp-nbguard-Tooltip-related';
     for (const related of diagnostic.related) {
       const item = document.createElement('li');
-      item.textContent =
-        related.execution_count !== null
-          ? `[${related.execution_count}] ${related.message}`
-          : related.message;
+      // Without the notebook at hand there is no page position to name the
+      // cell by, and an execution count would read as a prompt.
+      item.textContent = related.message;
       list.appendChild(item);
     }
     node.appendChild(list);
@@ -114,6 +139,18 @@ export interface IDiagnosticsSource {
    * positions in it. Null or absent: unknown, the findings apply as they are.
    */
   checkedSource?(): string | null;
+  /**
+   * Render the hover tooltip of a finding (rule link, cell links, quick
+   * actions); null or absent: the plain message.
+   */
+  renderTooltip?(diagnostic: Diagnostic): HTMLElement | null;
+  /**
+   * The quick actions of a finding, shown as CodeMirror lint actions; absent:
+   * none (e.g. when the tooltip shows them itself).
+   */
+  actions?(
+    diagnostic: Diagnostic
+  ): ReadonlyArray<{ readonly label: string; run(): Promise<void> }>;
   /**
    * Emitted when the findings may have changed.
    */
@@ -231,7 +268,15 @@ class FindingsSync implements PluginValue {
     this._key = key;
     const state = this.view.state;
     this.view.dispatch(
-      setDiagnostics(state, toEditorDiagnostics(state.doc, diagnostics))
+      setDiagnostics(
+        state,
+        toEditorDiagnostics(
+          state.doc,
+          diagnostics,
+          this.source.renderTooltip?.bind(this.source),
+          this.source.actions?.bind(this.source)
+        )
+      )
     );
   }
 

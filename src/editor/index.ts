@@ -4,6 +4,7 @@ import {
 } from '@jupyterlab/codemirror';
 
 import { underlinedFindings } from '../findings';
+import type { HoverRenderer } from '../panel/hover';
 import { isSharedCell } from '../service';
 import type { INbGuard } from '../tokens';
 import { nbguardDiagnostics } from './diagnostics';
@@ -21,10 +22,12 @@ export const EDITOR_EXTENSION_NAME = 'jupyterlab-nbguard:diagnostics';
  *
  * @param registry The editor extension registry.
  * @param guard The nbguard service.
+ * @param hover Renders hovers with links and actions; plain messages without.
  */
 export function registerEditorExtension(
   registry: IEditorExtensionRegistry,
-  guard: INbGuard
+  guard: INbGuard,
+  hover: HoverRenderer | null = null
 ): void {
   registry.addExtension({
     name: EDITOR_EXTENSION_NAME,
@@ -42,7 +45,9 @@ export function registerEditorExtension(
               guard.settings
             ),
           checkedSource: () => guard.checkedSourceForEditorModel(model),
-          changed: guard.changed
+          renderTooltip: diagnostic =>
+            hover ? hover.render(model, diagnostic) : null,
+          changed: guard.cellChanged(model)
         })
       );
     }

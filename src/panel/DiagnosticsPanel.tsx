@@ -1,136 +1,52 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
 import * as React from 'react';
 
+import type { INbGuardAction, INbGuardActions } from '../actions/tokens';
 import type { Diagnostic } from '../api';
 import {
-  cellLabel,
   countBySeverity,
   describeCounts,
   IPlacedFinding,
-  isQuiet,
   listedFindings,
-  placeFindings,
-  relatedLabel,
-  severityLabel
+  placeFindings
 } from '../findings';
-import { SEVERITY_ICONS, shieldIcon } from '../icons';
+import { shieldIcon } from '../icons';
 import { cellRefs } from '../navigation';
-import { PANEL_ID, type INbGuard, type INbGuardVerify } from '../tokens';
+import {
+  PANEL_ID,
+  type INbGuard,
+  type INbGuardVerify,
+  type INotebookFindings
+} from '../tokens';
+import type { ILocation } from './jump';
+import { findingTarget, nameRange, positionsById, targetLabel } from './labels';
+import { orphansOf } from './model';
+import type { NamespaceReader, NamespaceResult } from './namespace';
+import { OrphansSection } from './orphans';
+import type { IRowContext } from './rows';
+import { VerifyLine } from './verifyline';
+import { FindingsView } from './view';
 
 /**
- * One row of the findings list.
- */
-function FindingRow(props: {
-  finding: IPlacedFinding;
-  label: string;
-  trans: TranslationBundle;
-  onOpen: (diagnostic: Diagnostic) => void;
-}): JSX.Element {
-  const { diagnostic } = props.finding;
-  const Icon = SEVERITY_ICONS[diagnostic.severity];
-  const related = diagnostic.related.map(
-    r => `${relatedLabel(props.trans, r)} ${r.message}`
-  );
-  return (
-    <li
-      className={`jp-nbguard-DiagnosticsPanel-row jp-nbguard-mod-${diagnostic.severity}`}
-    >
-      <button
-        type="button"
-        className="jp-nbguard-DiagnosticsPanel-rowButton"
-        title={[diagnostic.message, ...related].join('\n')}
-        onClick={() => props.onOpen(diagnostic)}
-      >
-        <Icon.react
-          className="jp-nbguard-DiagnosticsPanel-severity"
-          tag="span"
-          title={severityLabel(props.trans, diagnostic.severity)}
-        />
-        <span className="jp-nbguard-DiagnosticsPanel-cell">{props.label}</span>
-        <span className="jp-nbguard-DiagnosticsPanel-code">
-          {diagnostic.code}
-        </span>
-        <span className="jp-nbguard-DiagnosticsPanel-rule">
-          {diagnostic.rule}
-        </span>
-        <span className="jp-nbguard-DiagnosticsPanel-message">
-          {diagnostic.message}
-        </span>
-      </button>
-    </li>
-  );
-}
-
-/**
- * Whether the notebook reproduced in a restart-and-verify since its kernel
- * last restarted, with a button to its report when one is kept.
- */
-function VerifyLine(props: {
-  state: INbGuardVerify.IState;
-  trans: TranslationBundle;
-  onOpen: () => void;
-}): JSX.Element {
-  const { state, trans } = props;
-  const latest = state.latest;
-  let text: string;
-  if (state.running) {
-    text = trans.__('Verification running…');
-  } else if (latest) {
-    const time = latest.finished.toLocaleTimeString([], {
-      hour: '2-digit',
-      minute: '2-digit'
-    });
-    text =
-      latest.compared === 1
-        ? trans.__('Verified %1: %2 of 1 cell reproduced', time, latest.same)
-        : trans.__(
-            'Verified %1: %2 of %3 cells reproduced',
-            time,
-            latest.same,
-            latest.compared
-          );
-  } else {
-    text = trans.__('Not verified since the last restart');
-  }
-  const mod = latest
-    ? latest.reproduced
-      ? ' jp-nbguard-mod-reproduced'
-      : ' jp-nbguard-mod-diverged'
-    : '';
-  return (
-    <div className={`jp-nbguard-DiagnosticsPanel-verify${mod}`}>
-      <span className="jp-nbguard-DiagnosticsPanel-verifyText">{text}</span>
-      {state.hasReport && (
-        <button
-          type="button"
-          className="jp-nbguard-DiagnosticsPanel-verifyLink"
-          onClick={props.onOpen}
-        >
-          {trans.__('Open report')}
-        </button>
-      )}
-    </div>
-  );
-}
-
-/**
- * The side panel listing every nbguard finding of the current notebook.
- * Clicking a row jumps to the finding.
+ * The Notebook Health panel: the findings of the current notebook grouped
+ * by cell or rule, filters, the names live only in the kernel, and whether
+ * the notebook reproduced. It follows the active notebook.
  */
 export class DiagnosticsPanel extends ReactWidget {
   /**
    * Create the panel.
    *
-   * @param options The service, tracker, translation and navigation callback.
+   * @param options The service, tracker, translation and callbacks.
    */
   constructor(private readonly options: DiagnosticsPanel.IOptions) {
     super();
     this.id = PANEL_ID;
     this.addClass('jp-nbguard-DiagnosticsPanel');
     this.title.icon = shieldIcon;
-    this.title.caption = options.trans.__('nbguard Findings');
+    this.title.caption = options.trans.__('Notebook Health (nbguard)');
     options.guard.changed.connect(this._onChanged, this);
     options.tracker.currentChanged.connect(this._onCurrentChanged, this);
     options.verify?.changed.connect(this._onVerifyChanged, this);
@@ -153,8 +69,7 @@ export class DiagnosticsPanel extends ReactWidget {
   }
 
   /**
-   * Render the list for the current notebook: problems (errors and warnings)
-   * first, then info findings under their own heading, quietly.
+   * Render the panel for the current notebook.
    */
   protected render(): JSX.Element {
     const { guard, tracker, trans } = this.options;
@@ -163,49 +78,42 @@ export class DiagnosticsPanel extends ReactWidget {
     if (!panel || !findings) {
       return (
         <div className="jp-nbguard-DiagnosticsPanel-empty">
-          {trans.__('Open a notebook to see its nbguard findings.')}
+          {trans.__('Open a notebook to see its health.')}
         </div>
       );
     }
     const { showInfo, enabled } = guard.settings;
     const cells = cellRefs(panel.content);
+    const positions = positionsById(cells);
     const listed = listedFindings(findings.diagnostics, showInfo);
     const placed = placeFindings(listed, cells);
-    const problems = placed.filter(f => !isQuiet(f.diagnostic));
-    const quiet = placed.filter(f => isQuiet(f.diagnostic));
-    const counts = countBySeverity(listed);
-    const label = (finding: IPlacedFinding): string =>
-      finding.diagnostic.cell_id === null
-        ? trans.__('notebook')
-        : cellLabel(
-            trans,
-            finding.cellIndex >= 0
-              ? cells[finding.cellIndex].executionCount
-              : null,
-            finding.cellIndex
-          );
-    const rows = (items: IPlacedFinding[]) =>
-      items.map((finding, i) => (
-        <FindingRow
-          key={`${finding.diagnostic.code}-${finding.diagnostic.cell_id}-${i}`}
-          finding={finding}
-          label={label(finding)}
-          trans={trans}
-          onOpen={diagnostic => this._open(panel, diagnostic)}
-        />
-      ));
+    const context = this._context(
+      panel,
+      positions,
+      cells.map(c => c.id)
+    );
+    const labelOf = (finding: IPlacedFinding): string =>
+      targetLabel(trans, findingTarget(finding.diagnostic, positions));
     const checkedAt = findings.lastCheck
       ? trans.__('Checked at %1.', findings.lastCheck.time.toLocaleTimeString())
-      : '';
+      : trans.__('Not checked yet.');
+    const orphans = orphansOf(findings.diagnostics);
     return (
       <div className="jp-nbguard-DiagnosticsPanel-content">
         <header className="jp-nbguard-DiagnosticsPanel-header">
-          <h2 className="jp-nbguard-DiagnosticsPanel-title">
+          <h2
+            className="jp-nbguard-DiagnosticsPanel-title"
+            title={panel.context.path}
+          >
             {trans.__('nbguard: %1', panel.title.label)}
           </h2>
           <div className="jp-nbguard-DiagnosticsPanel-summary">
             {enabled
-              ? describeCounts(counts, trans, showInfo !== 'off')
+              ? describeCounts(
+                  countBySeverity(listed),
+                  trans,
+                  showInfo !== 'off'
+                )
               : trans.__('Checking is disabled in the settings.')}
             {findings.status === 'checking'
               ? ` ${trans.__('(checking…)')}`
@@ -228,61 +136,130 @@ export class DiagnosticsPanel extends ReactWidget {
           ) : null}
         </header>
         {!enabled ? null : placed.length === 0 ? (
-          <div className="jp-nbguard-DiagnosticsPanel-empty">
+          <div className="jp-nbguard-DiagnosticsPanel-empty jp-nbguard-mod-calm">
             {`${trans.__('No findings in this notebook.')} ${checkedAt}`}
           </div>
         ) : (
-          <>
-            <section
-              className="jp-nbguard-DiagnosticsPanel-section"
-              aria-label={trans.__('Problems')}
-            >
-              <h3 className="jp-nbguard-DiagnosticsPanel-heading">
-                {trans.__('Problems')}
-                <span className="jp-nbguard-DiagnosticsPanel-headingCount">
-                  {problems.length}
-                </span>
-              </h3>
-              {problems.length === 0 ? (
-                <div className="jp-nbguard-DiagnosticsPanel-empty">
-                  {`${trans.__('No problems found.')} ${checkedAt}`}
-                </div>
-              ) : (
-                <ul className="jp-nbguard-DiagnosticsPanel-list">
-                  {rows(problems)}
-                </ul>
-              )}
-            </section>
-            {quiet.length === 0 ? null : (
-              <section
-                className="jp-nbguard-DiagnosticsPanel-section jp-nbguard-mod-quiet"
-                aria-label={trans.__('Information')}
-              >
-                <h3
-                  className="jp-nbguard-DiagnosticsPanel-heading"
-                  title={trans.__(
-                    'Worth knowing, nothing to fix: Restart & Run All would give the same result.'
-                  )}
-                >
-                  {trans.__('Information')}
-                  <span className="jp-nbguard-DiagnosticsPanel-headingCount">
-                    {quiet.length}
-                  </span>
-                </h3>
-                <ul className="jp-nbguard-DiagnosticsPanel-list">
-                  {rows(quiet)}
-                </ul>
-              </section>
-            )}
-          </>
+          <FindingsView
+            context={context}
+            placed={placed}
+            withInfo={showInfo !== 'off'}
+            labelOf={labelOf}
+            checkedAt={checkedAt}
+            orphans={
+              orphans.length > 0 ? (
+                <OrphansSection
+                  orphans={orphans}
+                  namespace={this._namespaceOf(findings)}
+                  context={context}
+                />
+              ) : null
+            }
+          />
         )}
       </div>
     );
   }
 
-  private _open(panel: NotebookPanel, diagnostic: Diagnostic): void {
+  /**
+   * Before rendering, start reading the kernel namespace if the orphans
+   * section needs it (only while the panel is shown).
+   */
+  protected onUpdateRequest(msg: Message): void {
+    this._readNamespaceIfNeeded();
+    super.onUpdateRequest(msg);
+  }
+
+  /**
+   * Render once shown: updates are skipped while hidden.
+   */
+  protected onAfterShow(msg: Message): void {
+    super.onAfterShow(msg);
+    this.update();
+  }
+
+  private _context(
+    panel: NotebookPanel,
+    positions: ReadonlyMap<string, number>,
+    cellIds: ReadonlyArray<string>
+  ): IRowContext {
+    const { trans, actions } = this.options;
+    return {
+      trans,
+      positions,
+      cellIds,
+      open: diagnostic => this._reveal(panel, diagnostic),
+      jump: (cellIndex, names) => {
+        const cell = panel.content.widgets[cellIndex];
+        if (!cell) {
+          return;
+        }
+        this._jump(panel, {
+          cellId: cell.model.id,
+          range: nameRange(cell.model.sharedModel.getSource(), names)
+        });
+      },
+      openRule: code => this.options.openRule?.(code),
+      actionsFor: diagnostic =>
+        actions ? actions.actionsFor(panel, diagnostic) : [],
+      runAction: action => runAction(action)
+    };
+  }
+
+  private _reveal(panel: NotebookPanel, diagnostic: Diagnostic): void {
     this.options.reveal(panel, diagnostic).catch(reason => {
       console.error('nbguard: could not show the finding.', reason);
+    });
+  }
+
+  private _jump(panel: NotebookPanel, location: ILocation): void {
+    const jump =
+      this.options.jump ??
+      ((p: NotebookPanel, l: ILocation) =>
+        this.options.reveal(p, {
+          code: '',
+          rule: '',
+          severity: 'info',
+          cell_id: l.cellId,
+          message: '',
+          range: l.range,
+          names: [],
+          related: []
+        }));
+    Promise.resolve(jump(panel, location)).catch(reason => {
+      console.error('nbguard: could not show the cell.', reason);
+    });
+  }
+
+  private _namespaceOf(findings: INotebookFindings): NamespaceResult | null {
+    const kernelId = findings.kernel?.id;
+    return kernelId ? (this._namespace.get(kernelId)?.result ?? null) : null;
+  }
+
+  private _readNamespaceIfNeeded(): void {
+    const reader = this.options.namespace;
+    const panel = this.options.tracker.currentWidget;
+    const findings = panel ? this.options.guard.findings(panel) : null;
+    const kernelId = findings?.kernel?.id;
+    if (!reader || !findings || !kernelId || !this.isVisible) {
+      return;
+    }
+    if (orphansOf(findings.diagnostics).length === 0) {
+      return;
+    }
+    // Read again after each check: the kernel ran code, sizes may differ.
+    const stamp = findings.lastCheck?.time.getTime() ?? 0;
+    const known = this._namespace.get(kernelId);
+    if (known && known.stamp === stamp) {
+      return;
+    }
+    this._namespace.set(kernelId, { stamp, result: known?.result ?? null });
+    void reader.read(kernelId).then(result => {
+      if (this.isDisposed) {
+        return;
+      }
+      this._namespace.set(kernelId, { stamp, result });
+      this.update();
     });
   }
 
@@ -301,10 +278,25 @@ export class DiagnosticsPanel extends ReactWidget {
       this.update();
     }
   }
+
+  private readonly _namespace = new Map<
+    string,
+    { stamp: number; result: NamespaceResult | null }
+  >();
 }
 
 /**
- * Types of the findings panel.
+ * Run a quick action the user clicked; failures go to the console (the
+ * action tells the user itself when it is refused).
+ */
+function runAction(action: INbGuardAction): void {
+  action.run().catch(reason => {
+    console.error(`nbguard: the action ${action.id} failed.`, reason);
+  });
+}
+
+/**
+ * Types of the Health panel.
  */
 export namespace DiagnosticsPanel {
   /**
@@ -324,13 +316,29 @@ export namespace DiagnosticsPanel {
      */
     trans: TranslationBundle;
     /**
-     * Shows a finding in its notebook.
+     * Shows a finding in its notebook (its range selected).
      */
     reveal: (panel: NotebookPanel, diagnostic: Diagnostic) => Promise<void>;
+    /**
+     * Jumps to a cell, selecting a range in it; defaults to `reveal`.
+     */
+    jump?: (panel: NotebookPanel, location: ILocation) => Promise<unknown>;
     /**
      * Restart-and-verify, when its plugin is there: the panel says whether
      * the notebook reproduced and opens the report.
      */
     verify?: INbGuardVerify | null;
+    /**
+     * Quick actions, when their plugin is there.
+     */
+    actions?: INbGuardActions | null;
+    /**
+     * Opens a rule's documentation.
+     */
+    openRule?: (code: string) => void;
+    /**
+     * Reads the kernel namespace for the orphans section.
+     */
+    namespace?: NamespaceReader | null;
   }
 }

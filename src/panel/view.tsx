@@ -1,0 +1,312 @@
+import * as React from 'react';
+
+import { countBySeverity, isQuiet, type IPlacedFinding } from '../findings';
+import {
+  filterFindings,
+  groupFindings,
+  isUnfiltered,
+  moveFocus,
+  NO_FILTER,
+  ROW_WINDOW,
+  rulesPresent,
+  windowFor,
+  type GroupBy,
+  type IFindingFilter,
+  type IFindingGroup
+} from './model';
+import { FindingRow, GroupHeader, type IRowContext } from './rows';
+import { FilterBar } from './toolbar';
+
+/**
+ * What the findings list of the Health panel shows.
+ */
+export interface IFindingsViewProps {
+  /**
+   * Callbacks and lookups the rows need.
+   */
+  readonly context: IRowContext;
+  /**
+   * The findings listed (after the `showInfo` setting), placed in page order.
+   */
+  readonly placed: ReadonlyArray<IPlacedFinding>;
+  /**
+   * Whether info findings are listed at all.
+   */
+  readonly withInfo: boolean;
+  /**
+   * The cell label of a finding (searched by the text filter).
+   */
+  readonly labelOf: (finding: IPlacedFinding) => string;
+  /**
+   * When the notebook was last checked, as a sentence ("Checked at 12:03.").
+   */
+  readonly checkedAt: string;
+  /**
+   * The orphans section, shown between the problems and the information.
+   */
+  readonly orphans: JSX.Element | null;
+}
+
+/**
+ * The grouped, filtered, keyboard-navigable list of findings.
+ *
+ * Keyboard model (one tab stop, roving tabindex): Arrow Up/Down move between
+ * findings across groups and sections, Page Up/Down by ten, Home/End to the
+ * ends; Enter shows the finding; Tab goes into the focused finding's links
+ * and actions. Long lists render a window of rows and more on demand.
+ */
+export function FindingsView(props: IFindingsViewProps): JSX.Element {
+  const { context, placed, labelOf } = props;
+  const { trans } = context;
+  const [groupBy, setGroupBy] = React.useState<GroupBy>('cell');
+  const [filter, setFilter] = React.useState<IFindingFilter>(NO_FILTER);
+  const [focus, setFocus] = React.useState(-1);
+  const [limit, setLimit] = React.useState(ROW_WINDOW);
+  const root = React.useRef<HTMLDivElement>(null);
+  const pending = React.useRef<number | null>(null);
+
+  const shown = React.useMemo(
+    () => filterFindings(placed, filter, labelOf),
+    [placed, filter, labelOf]
+  );
+  const problems = React.useMemo(
+    () =>
+      groupFindings(
+        shown.filter(f => !isQuiet(f.diagnostic)),
+        groupBy
+      ),
+    [shown, groupBy]
+  );
+  const quiet = React.useMemo(
+    () =>
+      groupFindings(
+        shown.filter(f => isQuiet(f.diagnostic)),
+        groupBy
+      ),
+    [shown, groupBy]
+  );
+  const diagnostics = React.useMemo(
+    () => placed.map(f => f.diagnostic),
+    [placed]
+  );
+  const total = shown.length;
+  const rover = focus >= 0 && focus < total ? focus : 0;
+
+  React.useEffect(() => {
+    const index = pending.current;
+    pending.current = null;
+    if (index === null || !root.current) {
+      return;
+    }
+    const node = root.current.querySelector<HTMLElement>(
+      `[data-row="${index}"]`
+    );
+    node?.focus();
+    node?.scrollIntoView?.({ block: 'nearest' });
+  });
+
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const target = event.target as HTMLElement;
+    if (!target.hasAttribute('data-row')) {
+      return;
+    }
+    const next = moveFocus(
+      Number(target.getAttribute('data-row')),
+      event.key,
+      total
+    );
+    if (next === null) {
+      return;
+    }
+    event.preventDefault();
+    pending.current = next;
+    setLimit(current => windowFor(current, next, total));
+    setFocus(next);
+  };
+
+  const changeFilter = (next: IFindingFilter) => {
+    setFilter(next);
+    setFocus(-1);
+    setLimit(ROW_WINDOW);
+  };
+
+  // Render rows while the window lasts; `counter` numbers them across groups.
+  let counter = 0;
+  const renderGroups = (groups: IFindingGroup[]) =>
+    groups.map(group => {
+      if (counter >= limit) {
+        counter += group.items.length;
+        return null;
+      }
+      const rows: JSX.Element[] = [];
+      for (const finding of group.items) {
+        const index = counter++;
+        if (index >= limit) {
+          continue;
+        }
+        rows.push(
+          <FindingRow
+            key={`${index}:${finding.diagnostic.code}:${finding.diagnostic.cell_id}`}
+            finding={finding}
+            index={index}
+            focused={index === rover}
+            showCell={groupBy === 'rule'}
+            context={context}
+            onFocus={setFocus}
+          />
+        );
+      }
+      return (
+        <div
+          key={group.key}
+          className="jp-nbguard-DiagnosticsPanel-group"
+          role="group"
+          aria-label={groupLabel(group, context)}
+        >
+          <GroupHeader group={group} context={context} />
+          <ul className="jp-nbguard-DiagnosticsPanel-list">{rows}</ul>
+        </div>
+      );
+    });
+
+  const filtered = !isUnfiltered(filter);
+  const problemCount = problems.reduce((n, g) => n + g.items.length, 0);
+  const quietCount = quiet.reduce((n, g) => n + g.items.length, 0);
+  const problemGroups = renderGroups(problems);
+  const quietGroups = renderGroups(quiet);
+  const hiddenRows = Math.max(0, total - limit);
+
+  return (
+    <div
+      className="jp-nbguard-DiagnosticsPanel-findings"
+      ref={root}
+      onKeyDown={onKeyDown}
+    >
+      <FilterBar
+        trans={trans}
+        groupBy={groupBy}
+        filter={filter}
+        counts={countBySeverity(diagnostics)}
+        rules={rulesPresent(diagnostics)}
+        withInfo={props.withInfo}
+        onGroupBy={value => {
+          setGroupBy(value);
+          setFocus(-1);
+        }}
+        onFilter={changeFilter}
+      />
+      {filtered ? (
+        <div className="jp-nbguard-DiagnosticsPanel-filtered" role="status">
+          {trans.__('Showing %1 of %2 findings.', total, placed.length)}{' '}
+          <button
+            type="button"
+            className="jp-nbguard-Link"
+            onClick={() => changeFilter(NO_FILTER)}
+          >
+            {trans.__('Clear filters')}
+          </button>
+        </div>
+      ) : null}
+      <section
+        className="jp-nbguard-DiagnosticsPanel-section"
+        aria-label={trans.__('Problems')}
+      >
+        <h3 className="jp-nbguard-DiagnosticsPanel-heading">
+          {trans.__('Problems')}
+          <span className="jp-nbguard-DiagnosticsPanel-headingCount">
+            {problemCount}
+          </span>
+        </h3>
+        {problemCount === 0 ? (
+          <div className="jp-nbguard-DiagnosticsPanel-empty">
+            {filtered
+              ? trans.__('No problem matches the filters.')
+              : `${trans.__('No problems found.')} ${props.checkedAt}`}
+          </div>
+        ) : (
+          problemGroups
+        )}
+      </section>
+      {props.orphans}
+      {quietCount === 0 ? null : (
+        <section
+          className="jp-nbguard-DiagnosticsPanel-section jp-nbguard-mod-quiet"
+          aria-label={trans.__('Information')}
+        >
+          <h3
+            className="jp-nbguard-DiagnosticsPanel-heading"
+            title={trans.__(
+              'Worth knowing, nothing to fix: Restart & Run All would give the same result.'
+            )}
+          >
+            {trans.__('Information')}
+            <span className="jp-nbguard-DiagnosticsPanel-headingCount">
+              {quietCount}
+            </span>
+          </h3>
+          {quietGroups}
+        </section>
+      )}
+      {hiddenRows > 0 ? (
+        <MoreRows
+          label={trans._n(
+            'Show %1 more finding',
+            'Show %1 more findings',
+            Math.min(hiddenRows, ROW_WINDOW)
+          )}
+          onMore={() => setLimit(current => current + ROW_WINDOW)}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The accessible name of a group: what it is about and how many findings.
+ */
+function groupLabel(group: IFindingGroup, context: IRowContext): string {
+  const { trans } = context;
+  const count = trans._n('%1 finding', '%1 findings', group.items.length);
+  switch (group.kind) {
+    case 'cell':
+      return trans.__('cell %1: %2', group.cellIndex + 1, count);
+    case 'rule':
+      return trans.__('%1 %2: %3', group.code ?? '', group.rule ?? '', count);
+    case 'notebook':
+      return trans.__('Whole notebook: %1', count);
+    default:
+      return trans.__('Cells no longer in the notebook: %1', count);
+  }
+}
+
+/**
+ * A button that renders the next window of rows; it also does so by itself
+ * when it scrolls into view (where IntersectionObserver exists).
+ */
+function MoreRows(props: { label: string; onMore: () => void }): JSX.Element {
+  const ref = React.useRef<HTMLButtonElement>(null);
+  const onMore = React.useRef(props.onMore);
+  onMore.current = props.onMore;
+  React.useEffect(() => {
+    if (!ref.current || typeof IntersectionObserver === 'undefined') {
+      return;
+    }
+    const observer = new IntersectionObserver(entries => {
+      if (entries.some(entry => entry.isIntersecting)) {
+        onMore.current();
+      }
+    });
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <button
+      type="button"
+      ref={ref}
+      className="jp-nbguard-DiagnosticsPanel-more"
+      onClick={props.onMore}
+    >
+      {props.label}
+    </button>
+  );
+}
