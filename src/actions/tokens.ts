@@ -1,3 +1,4 @@
+import type { CodeEditor } from '@jupyterlab/codeeditor';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
 
@@ -42,6 +43,18 @@ export interface INbGuardActions {
    * @returns The actions, in the order to show them; empty if none apply.
    */
   actionsFor(panel: NotebookPanel, diagnostic: Diagnostic): INbGuardAction[];
+  /**
+   * The actions of a finding about the cell a cell editor shows (for the
+   * CodeMirror lint actions, which know the editor's model, not its notebook).
+   *
+   * @param model The cell editor's model (a notebook cell model).
+   * @param diagnostic The finding.
+   * @returns The actions; empty if the cell is in no tracked notebook.
+   */
+  actionsForCellModel(
+    model: CodeEditor.IModel,
+    diagnostic: Diagnostic
+  ): INbGuardAction[];
 }
 
 /**
