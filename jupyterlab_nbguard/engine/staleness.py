@@ -14,16 +14,26 @@ Two exceptions keep this calm on ordinary notebooks: a change by a step that
 itself read the value (``rows = rows[keep]`` does not make ``keep`` stale), and
 a path's own later writes (a list appended to again is a new value, not an
 out-of-date one).
+
+Answers name the *earliest* changes of each kind. That makes them monotone in
+the history: a new step can only add itself to an answer (when fewer than
+``_KEEP`` changes of its kind were known), never replace what was found. So a
+new step is absorbed by merging it into the memoised answers it touches, and
+its effect spreads only as far as it changed an answer: re-running a cell that
+appends to a list every other cell reads costs a visit per reader, not a
+replay of the history.
 """
 
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_right
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from heapq import heappop, heappush
 
 from .paths import overlaps, root_of
+from .positionblocks import PositionBlocks
 from .timeline import Step, Timeline
 
 #: Invalidations remembered per value and kind; enough to skip the asker's own.
@@ -82,40 +92,128 @@ class StalenessIndex:
         self._steps: dict[int, Staleness | None] = {}
         self._upward: dict[int, tuple[str, int] | None] = {}
         self._positions_of_steps: list[int] = []
-        self._minima: dict[int, tuple[int, list[int]]] = {}
+        self._blocks: dict[int, PositionBlocks] = {}
 
     def catch_up(self) -> None:
-        """Forget only the answers that steps added since can have changed.
-
-        A new step changes some paths: values computed from those paths (and,
-        transitively, values computed from them), and steps that read those
-        paths or values, are recomputed on demand; everything else stands.
-        """
+        """Merge the steps added since the last check into the memoised answers."""
         timeline = self.timeline
         for step in range(self._seen, len(timeline.steps)):
-            values: set[tuple[int, str]] = set()
-            readers: set[int] = set()
-            for path in timeline.changes[step]:
-                root = root_of(path)
-                for at, name, key in timeline.deps_by_root.get(root, ()):
-                    if at < step and overlaps(key, path):
-                        values.add((at, name))
-                for at, key in timeline.reads_by_root.get(root, ()):
-                    if at < step and overlaps(key, path):
-                        readers.add(at)
-            stack = list(values)
-            while stack:
-                value = stack.pop()
-                readers.update(timeline.value_readers.get(value, ()))
-                for dependent in timeline.dependents.get(value, ()):
-                    if dependent not in values:
-                        values.add(dependent)
-                        stack.append(dependent)
-            for value in values:
-                self._values.pop(value, None)
-            for reader in readers:
-                self._steps.pop(reader, None)
+            self._absorb(step)
         self._seen = len(timeline.steps)
+
+    def _absorb(self, new: int) -> None:
+        """Add step ``new`` to every memoised answer it changes, and nothing else.
+
+        Values computed from a path ``new`` changed gain ``new`` as an
+        invalidation; a value whose answer grew passes it on to the values
+        computed from it and to the steps that read it. Values are visited in
+        step order, so an upstream answer is merged before those built on it.
+        """
+        timeline = self.timeline
+        memo = self._values
+        # What ``new`` changed directly: the input keys of each memoised value
+        # and the read keys of each memoised step that overlap its paths.
+        values: dict[tuple[int, str], set[str]] = {}
+        reads: dict[int, set[str]] = {}
+        for path in timeline.changes[new]:
+            root = root_of(path)
+            for at, name, key in timeline.deps_by_root.get(root, ()):
+                if at < new and (at, name) in memo and overlaps(key, path):
+                    values.setdefault((at, name), set()).add(key)
+            for at, key in timeline.reads_by_root.get(root, ()):
+                if at < new and at in self._steps and overlaps(key, path):
+                    reads.setdefault(at, set()).add(key)
+        grown = _Grown()
+        pending = sorted(values)
+        queued = set(pending)
+        while pending:
+            value = heappop(pending)
+            events = self._new_events(value, new, values.get(value, ()), grown)
+            if not events:
+                continue
+            old = memo[value]
+            merged = self._classify([*old.disagree, *old.agree, *events])
+            if merged == old:
+                continue
+            memo[value] = merged
+            grown.add(value)
+            for reader in timeline.value_readers.get(value, ()):
+                if reader in self._steps:
+                    reads.setdefault(reader, set())
+            for dependent in timeline.dependents.get(value, ()):
+                if dependent in memo and dependent not in queued:
+                    queued.add(dependent)
+                    heappush(pending, dependent)
+        for reader, keys in reads.items():
+            best = self._steps[reader]
+            for candidate in self._candidates(reader, new, keys, grown):
+                best = _better(best, candidate)
+            self._steps[reader] = best
+
+    def _wrote(self, step: int, key: str) -> bool:
+        """Whether ``step`` changed a path overlapping ``key``."""
+        for writes in self.timeline.log.lists(key):
+            at = bisect_left(writes, step)
+            if at < len(writes) and writes[at] == step:
+                return True
+        return False
+
+    def _new_events(
+        self,
+        value: tuple[int, str],
+        new: int,
+        keys: Collection[str],
+        grown: _Grown,
+    ) -> list[Invalidation]:
+        """The invalidations by step ``new`` of ``value``, in :meth:`_own`'s order.
+
+        ``keys``: its inputs that ``new`` changed; ``grown``: the values whose
+        answers ``new`` has joined so far (upstream ones come first).
+        """
+        at, name = value
+        steps = self.timeline.steps
+        found: list[Invalidation] = []
+        for key, writer in steps[at].values.get(name, {}).items():
+            if (
+                key in keys
+                and root_of(key) != name
+                and (name, at) not in steps[new].read_values
+                and self._wrote(new, key)
+            ):
+                found.append(Invalidation(new, key, at))
+            if writer is not None and writer in grown.steps:
+                upstream = (writer, root_of(key))
+                if upstream in grown.values:
+                    events = self._values[upstream]
+                    found.extend(e for e in events.disagree if e.by == new)
+                    found.extend(e for e in events.agree if e.by == new)
+        return found
+
+    def _candidates(
+        self, index: int, new: int, keys: Collection[str], grown: _Grown
+    ) -> list[Staleness]:
+        """The reasons step ``new`` gives step ``index``, in :meth:`step`'s order.
+
+        Every value a memoised step read is memoised too (:meth:`step` asked
+        for it), so the upstream reasons are in the values ``new`` joined.
+        """
+        found: list[Staleness] = []
+        for key, writer in self.timeline.steps[index].reads.items():
+            if key in keys and self._wrote(new, key):
+                found.append(Staleness(key, new, agrees=self._agrees(new, index)))
+            if writer is None or writer not in grown.steps:
+                continue
+            upstream = (writer, root_of(key))
+            if upstream not in grown.values:
+                continue
+            events = self._values[upstream]
+            for event in (*events.disagree, *events.agree):
+                if event.by == new:
+                    found.append(
+                        Staleness(key, new, writer, event.name,
+                                  self._agrees(event.by, event.reader))
+                    )  # fmt: skip
+        return found
 
     @property
     def timeline(self) -> Timeline:
@@ -150,61 +248,48 @@ class StalenessIndex:
                 bucket.append(event)
         return _Events(tuple(disagree), tuple(agree))
 
-    def _suffix_minima(self, writes: list[int]) -> list[int]:
-        """``m[i]``: the lowest page position among ``writes[i:]`` (-1: off-page).
+    def _positions(self, writes: list[int]) -> PositionBlocks:
+        """The page positions of ``writes``, with per-block minima and maxima.
 
-        Non-decreasing in ``i``, so the last write after a reader that
-        disagrees with page order is one bisection away. Kept per write list
-        and rebuilt only when the list grew.
+        Kept per write list and extended as the list grows (lists only grow).
         """
-        cached = self._minima.get(id(writes))
-        if cached is not None and cached[0] == len(writes):
-            return cached[1]
-        minima = [0] * len(writes)
-        low = 1 << 62
-        for i in range(len(writes) - 1, -1, -1):
-            low = min(low, self._position(writes[i]))
-            minima[i] = low
-        self._minima[id(writes)] = (len(writes), minima)
-        return minima
+        blocks = self._blocks.get(id(writes))
+        if blocks is None:
+            blocks = self._blocks[id(writes)] = PositionBlocks()
+        for i in range(len(blocks), len(writes)):
+            blocks.add(self._position(writes[i]))
+        return blocks
 
     def _changes_after(
         self, key: str, reader: int, value: tuple[str, int | None] | None
     ) -> list[Invalidation]:
-        """Changes of ``key`` after ``reader`` read it, except by users of ``value``.
+        """The earliest changes of ``key`` after ``reader`` read it, of each kind.
 
-        At most one of each kind per write list: the latest change that
-        disagrees with page order (found by bisection, not by a scan of every
-        later write), and the earliest one that agrees.
+        Per write list, up to ``_KEEP`` that disagree with page order and
+        ``_KEEP`` that agree, skipping steps that used ``value`` (their change
+        was computed from it). Blocks of writes that hold none of the kind
+        sought are skipped whole, so a long list is not scanned write by write.
         """
         steps = self.timeline.steps
         read_at = self._position(reader)
-
-        def usable(by: int) -> bool:
-            return value is None or value not in steps[by].read_values
-
         found: list[Invalidation] = []
         for writes in self.timeline.log.lists(key):
             first = bisect_right(writes, reader)
             if first == len(writes):
                 continue
-            if read_at < 0:  # read off-page: every later change disagrees
-                by = next((b for b in writes[first:] if usable(b)), None)
-                if by is not None:
-                    found.append(Invalidation(by, key, reader))
-                continue
-            minima = self._suffix_minima(writes)
-            last = bisect_right(minima, read_at, lo=first) - 1
-            while last >= first:
-                by = writes[last]
-                if self._position(by) <= read_at and usable(by):
-                    found.append(Invalidation(by, key, reader))
-                    break
-                last -= 1
-            for by in writes[first:]:
-                if self._position(by) > read_at and usable(by):
-                    found.append(Invalidation(by, key, reader))
-                    break
+            blocks = self._positions(writes)
+            kinds = (True,) if read_at < 0 else (True, False)
+            for disagree in kinds:
+                at, taken = first, 0
+                while taken < _KEEP:
+                    at = blocks.next(at, read_at, disagree)
+                    if at < 0:
+                        break
+                    by = writes[at]
+                    if value is None or value not in steps[by].read_values:
+                        found.append(Invalidation(by, key, reader))
+                        taken += 1
+                    at += 1
         return found
 
     def value(self, step: int, name: str) -> _Events:
@@ -296,6 +381,20 @@ class StalenessIndex:
                 best = _better(best, candidate)
         self._steps[index] = best
         return best
+
+
+class _Grown:
+    """The values whose answers one new step has joined, and their steps."""
+
+    __slots__ = ("steps", "values")
+
+    def __init__(self) -> None:
+        self.values: set[tuple[int, str]] = set()
+        self.steps: set[int] = set()
+
+    def add(self, value: tuple[int, str]) -> None:
+        self.values.add(value)
+        self.steps.add(value[0])
 
 
 def _better(best: Staleness | None, candidate: Staleness) -> Staleness:

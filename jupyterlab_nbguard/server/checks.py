@@ -18,6 +18,7 @@ from typing import Any
 from ..engine import Cell, Diagnostic, Engine, Notebook
 from ..engine.model import LiveName
 from ..history.sessions import KernelSession, KernelSessions
+from .collector import collector_paused
 from .namespace import NamespaceUnavailable, read_namespace
 from .overrides import Overrides, apply_overrides
 
@@ -135,7 +136,11 @@ class CheckService:
         return CheckResult(apply_overrides(found, request.overrides), kernel)
 
     async def _run(self, work: Any) -> Any:
-        return await asyncio.get_running_loop().run_in_executor(self.pool, work)
+        def paused() -> Any:
+            with collector_paused():
+                return work()
+
+        return await asyncio.get_running_loop().run_in_executor(self.pool, paused)
 
     async def _read_names(
         self, session: KernelSession, kernel_id: str, executions: int

@@ -127,6 +127,42 @@ def test_memoised_staleness_equals_a_fresh_replay(sources_, order):
         assert [d.to_json() for d in incremental] == [d.to_json() for d in fresh]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=6),
+    st.lists(
+        st.tuples(
+            st.one_of(st.integers(0, 5), st.sampled_from(SNIPPETS)), st.booleans()
+        ),
+        max_size=14,
+    ),
+)
+def test_staleness_memoised_over_several_new_executions_equals_a_fresh_replay(
+    sources_, order
+):
+    # Given checks that each absorb several executions at once, as when a
+    # notebook runs while no check is asked for
+    cells = tuple(Cell(f"c{i}", "code", s) for i, s in enumerate(sources_))
+    executions: list[Execution] = []
+    engine = Engine()
+    timeline = None
+    for n, (step, check) in enumerate(order, start=1):
+        if isinstance(step, int):
+            cell = cells[step % len(cells)]
+            executions.append(Execution(cell.source, cell.id, n))
+        else:
+            executions.append(Execution(step, None, n))
+        if not check and n < len(order):
+            continue
+        timeline = engine.replay(timeline, executions)
+        incremental = engine.check(
+            Notebook(cells, tuple(executions)), timeline=timeline
+        )
+        # Then each answer equals that of a fresh engine on the same history
+        fresh = Engine().check(Notebook(cells, tuple(executions)))
+        assert [d.to_json() for d in incremental] == [d.to_json() for d in fresh]
+
+
 def test_results_do_not_depend_on_the_hash_seed():
     import json
     import os
