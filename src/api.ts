@@ -41,6 +41,10 @@ export type ServerStatus =
        * The server extension's version.
        */
       readonly version: string;
+      /**
+       * The additions to the contract it has (`GET version`'s `features`).
+       */
+      readonly features: ReadonlyArray<string>;
     }
   | {
       /**
@@ -189,7 +193,11 @@ export class NbGuardClient {
           version: typeof answer.version === 'string' ? answer.version : null
         };
       }
-      return { kind: 'ok', version: answer.version };
+      return {
+        kind: 'ok',
+        version: answer.version,
+        features: Array.isArray(answer.features) ? answer.features : []
+      };
     } catch (reason) {
       if (
         reason instanceof ServerConnection.ResponseError &&

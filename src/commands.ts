@@ -1,11 +1,11 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { ICommandPalette } from '@jupyterlab/apputils';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { listedFindings, nextFinding, placeFindings } from './findings';
+import { listedFindings, placeFindings } from './findings';
 import { shieldIcon } from './icons';
-import { cellRefs, revealFinding } from './navigation';
+import { cellRefs, neighbourFinding, revealFinding } from './navigation';
 import { PANEL_ID, type INbGuard } from './tokens';
 
 /**
@@ -20,7 +20,13 @@ namespace CommandIDs {
   export const checkNotebook = 'jupyterlab-nbguard:check-notebook';
   export const showPanel = 'jupyterlab-nbguard:show-panel';
   export const nextFinding = 'jupyterlab-nbguard:next-finding';
+  export const previousFinding = 'jupyterlab-nbguard:previous-finding';
 }
+
+/**
+ * How long the notifications of the commands stay, in ms.
+ */
+const NOTICE_MS = 3000;
 
 /**
  * Activate a notebook panel in the shell.
@@ -65,8 +71,35 @@ export function registerCommands(
     execute: async () => {
       const panel = current();
       const findings = panel ? guard.findings(panel) : null;
-      if (findings) {
-        await findings.checkNow();
+      if (!panel || !findings) {
+        return;
+      }
+      const before = findings.diagnostics;
+      await findings.checkNow();
+      const name = panel.context.localPath || panel.title.label;
+      if (findings.error) {
+        Notification.error(
+          trans.__('nbguard could not check %1: %2', name, findings.error),
+          { autoClose: 2 * NOTICE_MS }
+        );
+      } else if (findings.diagnostics === before) {
+        Notification.info(trans.__('nbguard checked %1: no change.', name), {
+          autoClose: NOTICE_MS
+        });
+      } else {
+        const count = listedFindings(
+          findings.diagnostics,
+          guard.settings.showInfo
+        ).length;
+        Notification.info(
+          trans._n(
+            'nbguard checked %2: %1 finding.',
+            'nbguard checked %2: %1 findings.',
+            count,
+            name
+          ),
+          { autoClose: NOTICE_MS }
+        );
       }
     }
   });
@@ -74,40 +107,64 @@ export function registerCommands(
   commands.addCommand(CommandIDs.showPanel, {
     label: trans.__('Show nbguard Findings'),
     describedBy: NO_ARGS,
-    caption: trans.__('Open the list of hidden-state findings'),
+    caption: trans.__('Open the Notebook Health panel: the nbguard findings'),
     icon: shieldIcon,
     execute: () => {
       app.shell.activateById(PANEL_ID);
     }
   });
 
+  const go = async (direction: 1 | -1): Promise<void> => {
+    const panel = current();
+    const findings = panel ? guard.findings(panel) : null;
+    if (!panel || !findings) {
+      return;
+    }
+    const notebook = panel.content;
+    const placed = placeFindings(
+      listedFindings(findings.diagnostics, guard.settings.showInfo),
+      cellRefs(notebook)
+    );
+    const editor = notebook.activeCell?.editor ?? null;
+    const cursor = editor ? editor.getSelection().start : null;
+    const target = neighbourFinding(
+      placed,
+      notebook.activeCellIndex,
+      cursor,
+      direction
+    );
+    if (!target) {
+      Notification.info(
+        guard.settings.enabled
+          ? trans.__('No nbguard finding in this notebook.')
+          : trans.__('nbguard is off (Settings → nbguard → Enabled).'),
+        { autoClose: NOTICE_MS }
+      );
+      return;
+    }
+    await revealFinding(shellActivator(app), panel, target.diagnostic);
+  };
+
   commands.addCommand(CommandIDs.nextFinding, {
     label: trans.__('Go to Next nbguard Finding'),
     describedBy: NO_ARGS,
-    caption: trans.__('Jump to the next hidden-state finding in the notebook'),
+    caption: trans.__(
+      'Select the next hidden-state finding in the notebook (command mode)'
+    ),
     icon: shieldIcon,
     isEnabled: hasNotebook,
-    execute: async () => {
-      const panel = current();
-      const findings = panel ? guard.findings(panel) : null;
-      if (!panel || !findings) {
-        return;
-      }
-      const notebook = panel.content;
-      const placed = placeFindings(
-        listedFindings(findings.diagnostics, guard.settings.showInfo),
-        cellRefs(notebook)
-      );
-      const active = notebook.activeCell;
-      const cursor =
-        active && active.editor && notebook.mode === 'edit'
-          ? active.editor.getCursorPosition()
-          : null;
-      const target = nextFinding(placed, notebook.activeCellIndex, cursor);
-      if (target) {
-        await revealFinding(shellActivator(app), panel, target.diagnostic);
-      }
-    }
+    execute: () => go(1)
+  });
+
+  commands.addCommand(CommandIDs.previousFinding, {
+    label: trans.__('Go to Previous nbguard Finding'),
+    describedBy: NO_ARGS,
+    caption: trans.__(
+      'Select the previous hidden-state finding in the notebook (command mode)'
+    ),
+    icon: shieldIcon,
+    isEnabled: hasNotebook,
+    execute: () => go(-1)
   });
 
   if (palette) {
@@ -115,7 +172,8 @@ export function registerCommands(
     for (const command of [
       CommandIDs.checkNotebook,
       CommandIDs.showPanel,
-      CommandIDs.nextFinding
+      CommandIDs.nextFinding,
+      CommandIDs.previousFinding
     ]) {
       palette.addItem({ command, category });
     }

@@ -1,12 +1,11 @@
 import { ISessionContext } from '@jupyterlab/apputils';
-import { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import {
   INotebookModel,
   Notebook,
   NotebookActions,
   NotebookPanel
 } from '@jupyterlab/notebook';
-import { Kernel, KernelMessage, ServerConnection } from '@jupyterlab/services';
+import { Kernel } from '@jupyterlab/services';
 import {
   nullTranslator,
   type TranslationBundle
@@ -14,14 +13,15 @@ import {
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type {
-  CheckCell,
-  CheckRequest,
-  Diagnostic,
-  KernelSummary,
-  NbGuardClient
-} from './api';
-import { CheckScheduler } from './scheduler';
+import type { Diagnostic, KernelSummary, NbGuardClient } from './api';
+import {
+  buildCheckRequest,
+  CHECK_TIMEOUT_MS,
+  failureReason,
+  IHistoryChanged,
+  sameDiagnostics
+} from './checkbody';
+import { CheckScheduler, IRunTicket } from './scheduler';
 import type { INbGuardSettings } from './settings';
 import type { CheckStatus, ICheckInfo, INotebookFindings } from './tokens';
 
@@ -31,129 +31,77 @@ import type { CheckStatus, ICheckInfo, INotebookFindings } from './tokens';
 export const AFTER_EXECUTION_DELAY_MS = 100;
 
 /**
- * How long a check request may take before it is abandoned, in ms.
+ * Delay between a change of the cell list (add, delete, move, paste, undo of
+ * those) and the check that follows, in ms: short, so that a cut-and-paste
+ * of several cells is one check.
  */
-export const CHECK_TIMEOUT_MS = 30000;
+export const STRUCTURE_DELAY_MS = 50;
+
+export {
+  buildCheckRequest,
+  CHECK_TIMEOUT_MS,
+  failureReason,
+  sameDiagnostic,
+  sameDiagnostics
+} from './checkbody';
+export type { IHistoryChanged } from './checkbody';
 
 /**
- * Build the body of a `check` request from a notebook model.
- *
- * @param model The notebook model.
- * @param kernelId The id of the notebook's kernel, null if none.
- * @param path The notebook's path, null if unknown.
- * @param settings The settings (for `select` and `ignore`).
- * @returns The request body.
- */
-export function buildCheckRequest(
-  model: INotebookModel,
-  kernelId: string | null,
-  path: string | null,
-  settings: Pick<INbGuardSettings, 'select' | 'ignore'>
-): CheckRequest {
-  const cells: CheckCell[] = [];
-  for (const cell of model.cells) {
-    cells.push(toCheckCell(cell));
-  }
-  return {
-    cells,
-    kernel_id: kernelId,
-    path,
-    select: settings.select.length > 0 ? [...settings.select] : null,
-    ignore: settings.ignore.length > 0 ? [...settings.ignore] : null
-  };
-}
-
-/**
- * Say why a check failed, in the words the user should read: the server's own
- * message for an error answer (a 400 names the bad field, e.g. an unknown rule
- * in the Select setting), else what happened to the request.
- *
- * @param reason What the request rejected with.
- * @param trans The translation bundle.
- * @returns One line.
- */
-export function failureReason(
-  reason: unknown,
-  trans: TranslationBundle
-): string {
-  if (reason instanceof ServerConnection.ResponseError) {
-    const status = reason.response.status;
-    const message = reason.message.trim();
-    return message && !message.startsWith('Invalid response:')
-      ? trans.__('The server refused the check (%1): %2', status, message)
-      : trans.__('The server refused the check (%1).', status);
-  }
-  if (reason instanceof DOMException && reason.name === 'AbortError') {
-    return trans.__(
-      'The server did not answer within %1 s.',
-      CHECK_TIMEOUT_MS / 1000
-    );
-  }
-  if (reason instanceof ServerConnection.NetworkError) {
-    return trans.__('The Jupyter server cannot be reached.');
-  }
-  return reason instanceof Error && reason.message
-    ? reason.message
-    : String(reason);
-}
-
-/**
- * Convert a cell model to the contract's `Cell`.
- */
-function toCheckCell(cell: ICellModel): CheckCell {
-  const cellType =
-    cell.type === 'code' || cell.type === 'markdown' ? cell.type : 'raw';
-  return {
-    id: cell.id,
-    cell_type: cellType,
-    source: cell.sharedModel.getSource(),
-    execution_count:
-      cell.type === 'code' ? (cell as ICodeCellModel).executionCount : null
-  };
-}
-
-/**
- * Keeps the nbguard findings of one notebook panel up to date.
+ * Keeps the nbguard findings of one notebook up to date: one store per
+ * document, shared by every view of it (a split view shows the same findings).
  *
  * It re-checks the notebook after an execution finishes, after edits
- * (debounced), when the kernel changes or restarts, and when another client
- * (a console, a second browser tab) runs code in the same kernel. Requests
- * never block the notebook, and at most one is in flight at a time.
+ * (debounced), when cells are added, deleted, moved or pasted, when the kernel
+ * changes or restarts, and when the server says another client (a console, a
+ * second browser tab) ran code in the same kernel. Requests never block the
+ * notebook; only the newest answer is applied.
+ *
+ * Findings are compared with the previous answer: `diagnostics` keeps the
+ * same array when nothing changed, and `cellsChanged` names only the cells
+ * whose findings (or checked source) changed, so that only their editors
+ * update.
  */
 export class NotebookChecker implements INotebookFindings, IDisposable {
   /**
-   * Create a checker and start watching the panel.
+   * Create a checker and start watching the panel's notebook.
    *
    * @param options The panel, client and settings.
    */
   constructor(options: NotebookChecker.IOptions) {
-    this.panel = options.panel;
+    this._panel = options.panel;
     this._client = options.client;
     this._getSettings = options.settings;
     this._serverReady = options.serverReady;
     this._trans = options.trans ?? nullTranslator.load('jupyterlab_nbguard');
     this._scheduler = new CheckScheduler(
-      () => this._check(),
+      ticket => this._check(ticket),
       reason => this._reportError(reason)
     );
     this._status = this._getSettings().enabled ? 'idle' : 'disabled';
 
-    const panel = this.panel;
+    const panel = this._panel;
     NotebookActions.executed.connect(this._onExecuted, this);
     panel.content.modelContentChanged.connect(this._onContentChanged, this);
+    this._watchCells(panel.content.model);
+    panel.content.modelChanged.connect(
+      () => this._watchCells(panel.content.model),
+      this
+    );
     panel.sessionContext.kernelChanged.connect(this._onKernelChanged, this);
     panel.sessionContext.statusChanged.connect(this._onStatusChanged, this);
-    panel.sessionContext.iopubMessage.connect(this._onIOPubMessage, this);
     void panel.context.ready.then(() => this.schedule(0));
   }
 
   /**
-   * The notebook panel.
+   * A panel of the notebook (the first view still open).
    */
-  readonly panel: NotebookPanel;
+  get panel(): NotebookPanel {
+    return this._panel;
+  }
 
   /**
-   * Every finding of the latest check.
+   * Every finding of the latest check; the same array while they do not
+   * change.
    */
   get diagnostics(): ReadonlyArray<Diagnostic> {
     return this._diagnostics;
@@ -193,6 +141,21 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
    */
   get changed(): ISignal<this, void> {
     return this._changed;
+  }
+
+  /**
+   * Emitted with the ids of the cells whose findings, or the source they
+   * were computed for, changed.
+   */
+  get cellsChanged(): ISignal<this, ReadonlySet<string>> {
+    return this._cellsChanged;
+  }
+
+  /**
+   * The id of the notebook's kernel, null without one.
+   */
+  get kernelId(): string | null {
+    return this._panel.sessionContext.session?.kernel?.id ?? null;
   }
 
   /**
@@ -239,25 +202,58 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   }
 
   /**
-   * Apply new settings: clear the findings when disabled, re-check otherwise.
+   * Follow another view of the notebook once the current one closes.
+   *
+   * @param panel Another panel of the same document.
+   */
+  adopt(panel: NotebookPanel): void {
+    this._panel = panel;
+  }
+
+  /**
+   * The server recorded executions of this notebook's kernel (or reset its
+   * history): check again unless the latest check already saw that history.
+   *
+   * @param event The `history_changed` event.
+   */
+  historyChanged(event: IHistoryChanged): void {
+    if (event.kernel_id !== this.kernelId) {
+      return;
+    }
+    const seen = this._kernel;
+    if (
+      seen !== null &&
+      seen.id === event.kernel_id &&
+      seen.epoch === event.epoch &&
+      seen.executions === event.executions &&
+      seen.execution_count === event.execution_count
+    ) {
+      return;
+    }
+    this.schedule(AFTER_EXECUTION_DELAY_MS);
+  }
+
+  /**
+   * Apply new settings: clear the findings when disabled, re-check otherwise
+   * (a check in flight for the old settings is dropped).
    */
   settingsChanged(): void {
     const settings = this._getSettings();
     if (!settings.enabled) {
       this._scheduler.cancel();
-      this._abort?.abort();
+      this._scheduler.abort();
       this._error = null;
-      this._setFindings([], null, 'disabled');
+      this._setFindings([], null, 'disabled', new Map());
       return;
     }
     if (this._status === 'disabled') {
       this._status = 'idle';
     }
-    this.schedule(0);
+    this._scheduler.supersede(0);
   }
 
   /**
-   * Stop watching the panel.
+   * Stop watching the notebook.
    */
   dispose(): void {
     if (this._isDisposed) {
@@ -265,49 +261,52 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     }
     this._isDisposed = true;
     this._scheduler.dispose();
-    this._abort?.abort();
     NotebookActions.executed.disconnect(this._onExecuted, this);
     Signal.clearData(this);
   }
 
-  private async _check(): Promise<void> {
+  private async _check(ticket: IRunTicket): Promise<void> {
     if (this._isDisposed || !this._getSettings().enabled) {
       return;
     }
     if (!(await this._serverReady)) {
       return;
     }
-    const model = this.panel.content.model;
-    if (this._isDisposed || model === null) {
+    const model = this._panel.content.model;
+    if (this._isDisposed || model === null || !ticket.isCurrent()) {
       return;
     }
-    const kernel = this.panel.sessionContext.session?.kernel ?? null;
     const body = buildCheckRequest(
       model,
-      kernel?.id ?? null,
-      this.panel.context.path || null,
+      this.kernelId,
+      this._panel.context.path || null,
       this._getSettings()
     );
     const abort = new AbortController();
-    this._abort = abort;
-    const timeout = setTimeout(() => abort.abort(), CHECK_TIMEOUT_MS);
+    const stop = () => abort.abort();
+    ticket.signal.addEventListener('abort', stop);
+    const timeout = setTimeout(stop, CHECK_TIMEOUT_MS);
     this._setStatus('checking');
     try {
       const response = await this._client.check(body, abort.signal);
-      if (this._isDisposed || abort.signal.aborted) {
+      if (this._isDisposed || !ticket.isCurrent()) {
         return;
       }
       this._errorReported = false;
       this._error = null;
-      this._checkedSources = new Map(body.cells.map(c => [c.id, c.source]));
+      const sources = new Map(body.cells.map(c => [c.id, c.source]));
       this._lastCheck = {
         time: new Date(),
         cells: body.cells.length,
         withKernel: response.kernel !== null
       };
-      this._setFindings(response.diagnostics, response.kernel, 'idle');
+      this._setFindings(response.diagnostics, response.kernel, 'idle', sources);
     } catch (reason) {
-      if (this._isDisposed || !this._getSettings().enabled) {
+      if (
+        this._isDisposed ||
+        !ticket.isCurrent() ||
+        !this._getSettings().enabled
+      ) {
         return;
       }
       this._reportError(reason);
@@ -319,9 +318,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
       }
     } finally {
       clearTimeout(timeout);
-      if (this._abort === abort) {
-        this._abort = null;
-      }
+      ticket.signal.removeEventListener('abort', stop);
     }
   }
 
@@ -331,7 +328,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     }
     this._errorReported = true;
     console.error(
-      `nbguard: checking ${this.panel.context.path} failed; nbguard keeps ` +
+      `nbguard: checking ${this._panel.context.path} failed; nbguard keeps ` +
         'trying quietly.',
       reason
     );
@@ -347,11 +344,9 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   private _setFindings(
     diagnostics: ReadonlyArray<Diagnostic>,
     kernel: KernelSummary | null,
-    status: CheckStatus
+    status: CheckStatus,
+    sources: Map<string, string>
   ): void {
-    this._diagnostics = diagnostics;
-    this._kernel = kernel;
-    this._status = status;
     const byCell = new Map<string, Diagnostic[]>();
     for (const d of diagnostics) {
       if (d.cell_id !== null) {
@@ -360,19 +355,59 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
         byCell.set(d.cell_id, list);
       }
     }
+    const touched = new Set<string>();
+    for (const [id, list] of byCell) {
+      const before = this._byCell.get(id);
+      if (before === undefined || !sameDiagnostics(before, list)) {
+        touched.add(id);
+      } else {
+        byCell.set(id, before); // the same array: nothing to redo for it
+      }
+    }
+    for (const id of this._byCell.keys()) {
+      if (!byCell.has(id)) {
+        touched.add(id);
+      }
+    }
+    for (const [id, source] of sources) {
+      if (this._checkedSources.get(id) !== source && byCell.has(id)) {
+        touched.add(id);
+      }
+    }
+    if (!sameDiagnostics(this._diagnostics, diagnostics)) {
+      this._diagnostics = diagnostics;
+    }
     this._byCell = byCell;
+    this._checkedSources = sources;
+    this._kernel = kernel;
+    this._status = status;
+    if (touched.size > 0) {
+      this._cellsChanged.emit(touched);
+    }
     this._changed.emit();
+  }
+
+  private _watchCells(model: INotebookModel | null): void {
+    if (model === this._cellsModel) {
+      return;
+    }
+    this._cellsModel?.cells.changed.disconnect(this._onCellsChanged, this);
+    this._cellsModel = model;
+    model?.cells.changed.connect(this._onCellsChanged, this);
+  }
+
+  private _onCellsChanged(): void {
+    this.schedule(STRUCTURE_DELAY_MS);
   }
 
   private _onExecuted(
     _: unknown,
     args: { notebook: Notebook; cell: unknown }
   ): void {
-    // Another view of the same document shares its model.
+    // Every view of the same document shares its model.
     if (
-      args.notebook === this.panel.content ||
-      (args.notebook.model !== null &&
-        args.notebook.model === this.panel.content.model)
+      args.notebook.model !== null &&
+      args.notebook.model === this._panel.content.model
     ) {
       this.schedule(AFTER_EXECUTION_DELAY_MS);
     }
@@ -383,8 +418,9 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   }
 
   private _onKernelChanged(): void {
-    this._otherClientRequests.clear();
-    this.schedule(0);
+    if (this._getSettings().enabled) {
+      this._scheduler.supersede(0);
+    }
   }
 
   private _onStatusChanged(_: ISessionContext, status: Kernel.Status): void {
@@ -394,39 +430,13 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
       status === 'starting'
     ) {
       this._restarting = true;
-      this._otherClientRequests.clear();
     } else if (status === 'idle' && this._restarting) {
       this._restarting = false;
       this.schedule(AFTER_EXECUTION_DELAY_MS);
     }
   }
 
-  private _onIOPubMessage(
-    sessionContext: ISessionContext,
-    msg: KernelMessage.IMessage
-  ): void {
-    const ownClient = sessionContext.session?.kernel?.clientId;
-    if (KernelMessage.isExecuteInputMsg(msg)) {
-      const parent = msg.parent_header;
-      if ('session' in parent && parent.session !== ownClient) {
-        this._otherClientRequests.add(parent.msg_id);
-      }
-      return;
-    }
-    if (
-      KernelMessage.isStatusMsg(msg) &&
-      msg.content.execution_state === 'idle'
-    ) {
-      const parent = msg.parent_header;
-      if (
-        'msg_id' in parent &&
-        this._otherClientRequests.delete(parent.msg_id)
-      ) {
-        this.schedule(AFTER_EXECUTION_DELAY_MS);
-      }
-    }
-  }
-
+  private _panel: NotebookPanel;
   private readonly _client: NbGuardClient;
   private readonly _trans: TranslationBundle;
   private _error: string | null = null;
@@ -436,12 +446,12 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   private readonly _serverReady: Promise<boolean>;
   private readonly _scheduler: CheckScheduler;
   private readonly _changed = new Signal<this, void>(this);
-  private readonly _otherClientRequests = new Set<string>();
+  private readonly _cellsChanged = new Signal<this, ReadonlySet<string>>(this);
+  private _cellsModel: INotebookModel | null = null;
   private _diagnostics: ReadonlyArray<Diagnostic> = [];
   private _byCell = new Map<string, Diagnostic[]>();
   private _kernel: KernelSummary | null = null;
   private _status: CheckStatus;
-  private _abort: AbortController | null = null;
   private _errorReported = false;
   private _restarting = false;
   private _isDisposed = false;
@@ -456,7 +466,7 @@ export namespace NotebookChecker {
    */
   export interface IOptions {
     /**
-     * The notebook panel to watch.
+     * A panel of the notebook to watch (views of one document share it).
      */
     panel: NotebookPanel;
     /**

@@ -1,9 +1,9 @@
 import { Cell } from '@jupyterlab/cells';
 import { Notebook, NotebookPanel } from '@jupyterlab/notebook';
 
-import type { Diagnostic } from './api';
+import type { Diagnostic, Position } from './api';
 import { clampPosition } from './editor/positions';
-import { ICellRef } from './findings';
+import { ICellRef, IPlacedFinding } from './findings';
 
 /**
  * The cells of a notebook as `findings.ts` needs them.
@@ -29,8 +29,60 @@ export function executionCountOf(cell: Cell): number | null {
 }
 
 /**
- * Bring a finding into view: activate its notebook and cell, scroll to it and
- * put the cursor at the start of its range.
+ * Compare two positions in page order.
+ */
+function compare(a: Position, b: Position): number {
+  return a.line !== b.line ? a.line - b.line : a.column - b.column;
+}
+
+/**
+ * The finding after (or before) a place in the notebook, wrapping around.
+ *
+ * Findings are in page order (`placeFindings`); notebook-level findings and
+ * findings about cells no longer shown are skipped.
+ *
+ * @param placed The findings in page order.
+ * @param cellIndex The active cell's index.
+ * @param cursor Where in that cell (the start of its selection), null for
+ * "before its first character" going forward, "after its last" going back.
+ * @param direction 1 for the next finding, -1 for the previous one.
+ * @returns The finding to go to, null if there is none.
+ */
+export function neighbourFinding(
+  placed: ReadonlyArray<IPlacedFinding>,
+  cellIndex: number,
+  cursor: Position | null,
+  direction: 1 | -1
+): IPlacedFinding | null {
+  const inCells = placed.filter(item => item.cellIndex >= 0);
+  if (inCells.length === 0) {
+    return null;
+  }
+  // Where each finding is relative to the place: > 0 after it, < 0 before it.
+  const side = (item: IPlacedFinding): number => {
+    if (item.cellIndex !== cellIndex) {
+      return item.cellIndex - cellIndex;
+    }
+    if (cursor === null) {
+      return direction;
+    }
+    return compare(
+      item.diagnostic.range?.start ?? { line: 0, column: 0 },
+      cursor
+    );
+  };
+  if (direction === 1) {
+    return inCells.find(item => side(item) > 0) ?? inCells[0];
+  }
+  const before = inCells.filter(item => side(item) < 0);
+  return before[before.length - 1] ?? inCells[inCells.length - 1];
+}
+
+/**
+ * Bring a finding into view, always the same way: its notebook and cell
+ * active, the cell scrolled into view, its range selected in the editor, and
+ * the notebook in command mode (so the arrow keys and shortcuts go on moving
+ * between cells; Enter edits at the selection).
  *
  * @param activate Activates the notebook panel in the shell.
  * @param panel The notebook panel the finding is about.
@@ -52,24 +104,22 @@ export async function revealFinding(
   if (index < 0) {
     return;
   }
+  notebook.mode = 'command';
   notebook.deselectAll();
   notebook.activeCellIndex = index;
   const cell = notebook.widgets[index];
   await notebook.scrollToCell(cell, 'center');
-  if (diagnostic.range === null) {
-    notebook.mode = 'command';
-    notebook.node.focus();
-    return;
-  }
-  notebook.mode = 'edit';
   const editor = cell.editor;
-  if (editor) {
-    const { line, column } = clampPosition(
-      cell.model.sharedModel.getSource(),
-      diagnostic.range.start
-    );
-    editor.setCursorPosition({ line, column });
-    editor.revealPosition(editor.getCursorPosition());
-    editor.focus();
+  if (editor && diagnostic.range !== null) {
+    const source = cell.model.sharedModel.getSource();
+    const start = clampPosition(source, diagnostic.range.start);
+    const end = clampPosition(source, diagnostic.range.end);
+    editor.setSelection({
+      start: { line: start.line, column: start.column },
+      end: { line: end.line, column: end.column }
+    });
+    editor.revealPosition({ line: start.line, column: start.column });
   }
+  notebook.mode = 'command';
+  notebook.node.focus();
 }

@@ -1,25 +1,55 @@
 import { IDisposable } from '@lumino/disposable';
 
 /**
- * Runs an asynchronous task later, debounced, with at most one run in flight.
+ * What a run of the scheduler's task is told about itself.
+ */
+export interface IRunTicket {
+  /**
+   * Aborted when the run is superseded (or the scheduler disposed): its
+   * request should stop.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Whether this run is still the newest: only then may it apply its answer.
+   */
+  isCurrent(): boolean;
+}
+
+/**
+ * One run in flight, and who waits for it.
+ */
+interface IRun {
+  readonly controller: AbortController;
+  readonly waiters: Array<() => void>;
+}
+
+/**
+ * Runs an asynchronous task later, debounced, with at most one run whose
+ * answer counts: the newest.
  *
  * - `schedule(delay)` debounces: calls with the same delay push the run back.
  *   A pending run with a shorter delay is never pushed back by a call with a
  *   longer one (an execution asks for 100 ms; typing right after it must not
  *   postpone that to 500 ms).
- * - While a run is in flight, any request marks the scheduler dirty; exactly
- *   one follow-up run starts when the current one settles, whatever the number
- *   of requests in between (coalescing).
+ * - While a run is in flight, a request marks the scheduler dirty; exactly one
+ *   follow-up run starts when the current one settles, whatever the number of
+ *   requests in between (coalescing). Edits never cancel a run, so a check
+ *   always completes while the user types.
+ * - `supersede(delay)` is for changes that make the run in flight useless
+ *   (another kernel, other settings): that run is aborted, its answer is never
+ *   applied (`ticket.isCurrent()` turns false), and a new run is scheduled
+ *   without waiting for it. The newest answer wins.
  */
 export class CheckScheduler implements IDisposable {
   /**
    * Create a scheduler.
    *
    * @param task The task to run. Its rejections are reported to `onError`.
-   * @param onError Called with the reason a run rejected.
+   * @param onError Called with the reason a current run rejected (a
+   * superseded run's rejection, its abort, is not reported).
    */
   constructor(
-    private readonly task: () => Promise<void>,
+    private readonly task: (ticket: IRunTicket) => Promise<void>,
     private readonly onError: (reason: unknown) => void = () => undefined
   ) {}
 
@@ -34,7 +64,7 @@ export class CheckScheduler implements IDisposable {
    * Whether a run is in flight.
    */
   get isRunning(): boolean {
-    return this._inFlight;
+    return this._current !== null;
   }
 
   /**
@@ -42,6 +72,13 @@ export class CheckScheduler implements IDisposable {
    */
   get isPending(): boolean {
     return this._timer !== null || this._dirty;
+  }
+
+  /**
+   * How many runs have started (superseded ones included).
+   */
+  get started(): number {
+    return this._started;
   }
 
   /**
@@ -70,6 +107,28 @@ export class CheckScheduler implements IDisposable {
   }
 
   /**
+   * Drop the run in flight (its answer will not count) and ask for a new one
+   * after `delayMs`, not waiting for the dropped one to settle.
+   *
+   * @param delayMs The delay of the new run.
+   */
+  supersede(delayMs: number): void {
+    const run = this._drop();
+    if (run) {
+      this._waiters.push(...run.waiters);
+    }
+    this.schedule(delayMs);
+  }
+
+  /**
+   * Drop the run in flight, if any: it is aborted and its answer will not
+   * count; whoever waited for it is released.
+   */
+  abort(): void {
+    this._drop()?.waiters.forEach(resolve => resolve());
+  }
+
+  /**
    * Run as soon as possible: now, or right after the run in flight.
    *
    * @returns A promise that resolves once a run that started after this call
@@ -95,7 +154,8 @@ export class CheckScheduler implements IDisposable {
   }
 
   /**
-   * Dispose the scheduler: no run starts after this.
+   * Dispose the scheduler: no run starts after this, and the one in flight is
+   * aborted.
    */
   dispose(): void {
     if (this._isDisposed) {
@@ -103,9 +163,20 @@ export class CheckScheduler implements IDisposable {
     }
     this._isDisposed = true;
     this.cancel();
+    this.abort();
     const waiters = this._waiters;
     this._waiters = [];
     waiters.forEach(resolve => resolve());
+  }
+
+  private _drop(): IRun | null {
+    const run = this._current;
+    if (run !== null) {
+      this._current = null;
+      this._dirty = false;
+      run.controller.abort();
+    }
+    return run;
   }
 
   private _cancelTimer(): void {
@@ -119,24 +190,40 @@ export class CheckScheduler implements IDisposable {
     if (this._isDisposed) {
       return;
     }
-    if (this._inFlight) {
+    if (this._current !== null) {
       this._dirty = true;
       return;
     }
-    this._inFlight = true;
-    const waiters = this._waiters;
+    const run: IRun = {
+      controller: new AbortController(),
+      waiters: this._waiters
+    };
     this._waiters = [];
+    this._current = run;
+    this._started++;
+    const ticket: IRunTicket = {
+      signal: run.controller.signal,
+      isCurrent: () => this._current === run && !this._isDisposed
+    };
     let running: Promise<void>;
     try {
-      running = this.task();
+      running = this.task(ticket);
     } catch (reason) {
       running = Promise.reject(reason);
     }
     void running
-      .catch(reason => this.onError(reason))
+      .catch(reason => {
+        if (this._current === run) {
+          this.onError(reason);
+        }
+      })
       .then(() => {
-        this._inFlight = false;
-        waiters.forEach(resolve => resolve());
+        if (this._current !== run) {
+          // Superseded: its waiters moved to the next run, which goes on.
+          return;
+        }
+        this._current = null;
+        run.waiters.forEach(resolve => resolve());
         if (this._dirty) {
           this._dirty = false;
           this._start();
@@ -145,8 +232,9 @@ export class CheckScheduler implements IDisposable {
   }
 
   private _isDisposed = false;
-  private _inFlight = false;
+  private _current: IRun | null = null;
   private _dirty = false;
+  private _started = 0;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _timerDelay = 0;
   private _timerDue = 0;

@@ -1,12 +1,13 @@
 import { Notification } from '@jupyterlab/apputils';
 import { CodeEditor } from '@jupyterlab/codeeditor';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
+import { Event } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { Diagnostic, NbGuardClient, ServerStatus } from './api';
-import { NotebookChecker } from './model';
+import { IHistoryChanged, NotebookChecker } from './model';
 import { DEFAULT_SETTINGS, INbGuardSettings } from './settings';
 import type { INbGuard, INotebookFindings } from './tokens';
 
@@ -34,8 +35,47 @@ export function isSharedCell(shared: unknown): shared is ISharedCellLike {
 }
 
 /**
- * The nbguard service: one `NotebookChecker` per open notebook, the settings,
- * and the version handshake with the server extension.
+ * The schema id of the server's `history_changed` event (`docs/api.md`).
+ */
+export const HISTORY_CHANGED =
+  'https://events.jupyter.org/jupyterlab_nbguard/history_changed/v1';
+
+/**
+ * The additions to contract version 1 this frontend relies on; a server
+ * without one of them is older than the frontend.
+ */
+export const REQUIRED_FEATURES: ReadonlyArray<string> = [
+  'severity',
+  'history-events'
+];
+
+/**
+ * Read a `history_changed` emission, null if it is another event.
+ *
+ * @param emission An event from the server's event bus.
+ */
+export function historyChangedOf(
+  emission: Event.Emission
+): IHistoryChanged | null {
+  if (emission.schema_id !== HISTORY_CHANGED) {
+    return null;
+  }
+  const { kernel_id, epoch, executions, execution_count } = emission;
+  if (
+    typeof kernel_id !== 'string' ||
+    typeof epoch !== 'number' ||
+    typeof executions !== 'number' ||
+    typeof execution_count !== 'number'
+  ) {
+    return null;
+  }
+  return { kernel_id, epoch, executions, execution_count };
+}
+
+/**
+ * The nbguard service: one `NotebookChecker` per open notebook (shared by
+ * the views of one document), the settings, the version handshake with the
+ * server extension and the server's history events.
  */
 export class NbGuardService implements INbGuard, IDisposable {
   /**
@@ -51,6 +91,7 @@ export class NbGuardService implements INbGuard, IDisposable {
     });
     options.tracker.widgetAdded.connect((_, panel) => this._track(panel));
     options.tracker.forEach(panel => this._track(panel));
+    options.events?.stream.connect(this._onEvent, this);
   }
 
   /**
@@ -110,6 +151,32 @@ export class NbGuardService implements INbGuard, IDisposable {
   }
 
   /**
+   * A signal emitted only when the findings about this editor's cell (or
+   * the source they were computed for, or the settings) change.
+   *
+   * @param model A cell editor's model.
+   */
+  cellChanged(model: CodeEditor.IModel): ISignal<INbGuard, void> {
+    const shared: unknown = model.sharedModel;
+    if (!isSharedCell(shared) || shared.notebook === null) {
+      return this._never;
+    }
+    const notebook = shared.notebook as object;
+    let cells = this._cellSignals.get(notebook);
+    if (!cells) {
+      cells = new Map();
+      this._cellSignals.set(notebook, cells);
+    }
+    const id = shared.getId();
+    let signal = cells.get(id);
+    if (!signal) {
+      signal = new Signal<INbGuard, void>(this);
+      cells.set(id, signal);
+    }
+    return signal;
+  }
+
+  /**
    * The source the findings about this editor's cell were computed for.
    *
    * @param model A cell editor's model.
@@ -127,9 +194,15 @@ export class NbGuardService implements INbGuard, IDisposable {
   configure(settings: INbGuardSettings): void {
     this._settings = settings;
     this._settingsChanged.emit(settings);
-    for (const [panel, checker] of this._checkers) {
+    for (const checker of new Set(this._checkers.values())) {
       checker.settingsChanged();
+    }
+    for (const panel of this._checkers.keys()) {
       this._changed.emit({ panel });
+    }
+    // What an editor shows depends on the settings too.
+    for (const cells of this._allCellSignals) {
+      cells.forEach(signal => signal.emit());
     }
   }
 
@@ -173,8 +246,22 @@ export class NbGuardService implements INbGuard, IDisposable {
   private _reportServerStatus(status: ServerStatus): void {
     const trans = this._trans;
     switch (status.kind) {
-      case 'ok':
+      case 'ok': {
+        const lacking = REQUIRED_FEATURES.filter(
+          feature => !status.features.includes(feature)
+        );
+        if (lacking.length > 0) {
+          console.error('nbguard: the server extension is older:', status);
+          Notification.warning(
+            trans.__(
+              'The nbguard server extension (version %1) is older than this JupyterLab extension: notebooks are checked, but per-rule severities, ignored names and updates after other clients run code need the newer server. Upgrade jupyterlab_nbguard in the Python environment of the Jupyter server and restart it.',
+              status.version
+            ),
+            { autoClose: false }
+          );
+        }
         return;
+      }
       case 'missing':
       case 'incompatible':
         console.error('nbguard: server extension unusable:', status);
@@ -216,10 +303,47 @@ export class NbGuardService implements INbGuard, IDisposable {
     return null;
   }
 
+  /**
+   * The panels showing the notebook a checker watches.
+   */
+  private _panelsOf(checker: NotebookChecker): NotebookPanel[] {
+    const panels: NotebookPanel[] = [];
+    for (const [panel, owner] of this._checkers) {
+      if (owner === checker) {
+        panels.push(panel);
+      }
+    }
+    return panels;
+  }
+
   private _track(panel: NotebookPanel): void {
     if (this._isDisposed || this._checkers.has(panel)) {
       return;
     }
+    // A second view of a document (New View for Notebook) shares its checker.
+    let checker = [...this._checkers.entries()].find(
+      ([other]) => other.context === panel.context
+    )?.[1];
+    checker ??= this._createChecker(panel);
+    const owner = checker;
+    this._checkers.set(panel, owner);
+    panel.disposed.connect(() => {
+      this._checkers.delete(panel);
+      const rest = this._panelsOf(owner);
+      if (rest.length === 0) {
+        owner.dispose();
+      } else if (owner.panel === panel) {
+        owner.adopt(rest[0]);
+      }
+      this._changed.emit({ panel });
+    }, this);
+  }
+
+  /**
+   * A checker for a newly opened notebook, its signals passed on to every
+   * view of it and to the editors of the cells it names.
+   */
+  private _createChecker(panel: NotebookPanel): NotebookChecker {
     const checker = new NotebookChecker({
       panel,
       client: this._client,
@@ -227,18 +351,52 @@ export class NbGuardService implements INbGuard, IDisposable {
       serverReady: this._serverReady,
       trans: this._trans
     });
-    this._checkers.set(panel, checker);
-    checker.changed.connect(() => this._changed.emit({ panel }), this);
-    panel.disposed.connect(() => {
-      checker.dispose();
-      this._checkers.delete(panel);
-      this._changed.emit({ panel });
+    checker.changed.connect(() => {
+      for (const view of this._panelsOf(checker)) {
+        this._changed.emit({ panel: view });
+      }
     }, this);
+    checker.cellsChanged.connect((_, ids) => {
+      const shared = checker.panel.content.model?.sharedModel;
+      const cells = shared ? this._cellSignals.get(shared) : undefined;
+      ids.forEach(id => cells?.get(id)?.emit());
+    }, this);
+    return checker;
+  }
+
+  /**
+   * Every cell signal, for a settings change.
+   */
+  private get _allCellSignals(): Array<Map<string, Signal<INbGuard, void>>> {
+    const all: Array<Map<string, Signal<INbGuard, void>>> = [];
+    for (const checker of new Set(this._checkers.values())) {
+      const shared = checker.panel.content.model?.sharedModel;
+      const cells = shared ? this._cellSignals.get(shared) : undefined;
+      if (cells) {
+        all.push(cells);
+      }
+    }
+    return all;
+  }
+
+  private _onEvent(_: Event.IManager, emission: Event.Emission): void {
+    const event = historyChangedOf(emission);
+    if (event === null) {
+      return;
+    }
+    for (const checker of new Set(this._checkers.values())) {
+      checker.historyChanged(event);
+    }
   }
 
   private readonly _client: NbGuardClient;
   private readonly _trans: TranslationBundle;
   private readonly _checkers = new Map<NotebookPanel, NotebookChecker>();
+  private readonly _cellSignals = new WeakMap<
+    object,
+    Map<string, Signal<INbGuard, void>>
+  >();
+  private readonly _never = new Signal<INbGuard, void>(this);
   private readonly _changed = new Signal<this, INbGuard.IChangedArgs>(this);
   private readonly _settingsChanged = new Signal<this, INbGuardSettings>(this);
   private readonly _serverReady: Promise<boolean>;
@@ -269,5 +427,10 @@ export namespace NbGuardService {
      * The translation bundle for user-facing messages.
      */
     trans: TranslationBundle;
+    /**
+     * The server's event bus (`serviceManager.events`), for the history
+     * events; without it, only this tab's own executions trigger checks.
+     */
+    events?: Event.IManager;
   }
 }

@@ -1,5 +1,7 @@
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
+import type { Severity } from './_schema';
+
 /**
  * Where findings of severity `info` are shown.
  *
@@ -22,6 +24,28 @@ export const SHOW_INFO_VALUES: ReadonlyArray<ShowInfo> = [
 ];
 
 /**
+ * What the user chose for one rule in the `rules` table: its own severity
+ * (`default`), another severity, or `off` (never reported).
+ */
+export type RuleChoice = 'default' | Severity | 'off';
+
+/**
+ * The values a `rules` entry accepts, as `schema/plugin.json` lists them.
+ */
+export const RULE_CHOICES: ReadonlyArray<RuleChoice> = [
+  'default',
+  'error',
+  'warning',
+  'info',
+  'off'
+];
+
+/**
+ * A Python name, as the `ignoreNames` setting accepts it.
+ */
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
  * The user settings of nbguard (`schema/plugin.json`).
  */
 export interface INbGuardSettings {
@@ -42,6 +66,10 @@ export interface INbGuardSettings {
    */
   readonly showCellMarkers: boolean;
   /**
+   * Whether the status bar shows the counts of the current notebook.
+   */
+  readonly showStatusBar: boolean;
+  /**
    * Where findings of severity `info` are shown.
    */
   readonly showInfo: ShowInfo;
@@ -53,6 +81,14 @@ export interface INbGuardSettings {
    * Codes, code prefixes or rule names never to report.
    */
   readonly ignore: ReadonlyArray<string>;
+  /**
+   * The per-rule table, by rule code; rules not listed keep their default.
+   */
+  readonly rules: Readonly<Record<string, RuleChoice>>;
+  /**
+   * Python names never to report (a finding about only these is hidden).
+   */
+  readonly ignoreNames: ReadonlyArray<string>;
 }
 
 /**
@@ -64,9 +100,12 @@ export const DEFAULT_SETTINGS: INbGuardSettings = Object.freeze({
   debounceMs: 500,
   showUnderlines: true,
   showCellMarkers: true,
+  showStatusBar: true,
   showInfo: 'panel',
   select: Object.freeze([]) as ReadonlyArray<string>,
-  ignore: Object.freeze([]) as ReadonlyArray<string>
+  ignore: Object.freeze([]) as ReadonlyArray<string>,
+  rules: Object.freeze({}) as Readonly<Record<string, RuleChoice>>,
+  ignoreNames: Object.freeze([]) as ReadonlyArray<string>
 });
 
 /**
@@ -83,7 +122,9 @@ export function parseSettings(
     const value = composite[key];
     return typeof value === 'boolean' ? value : fallback;
   };
-  const strings = (key: 'select' | 'ignore'): ReadonlyArray<string> => {
+  const strings = (
+    key: 'select' | 'ignore' | 'ignoreNames'
+  ): ReadonlyArray<string> => {
     const value = composite[key];
     if (!Array.isArray(value)) {
       return [];
@@ -103,8 +144,59 @@ export function parseSettings(
         : DEFAULT_SETTINGS.debounceMs,
     showUnderlines: bool('showUnderlines', DEFAULT_SETTINGS.showUnderlines),
     showCellMarkers: bool('showCellMarkers', DEFAULT_SETTINGS.showCellMarkers),
+    showStatusBar: bool('showStatusBar', DEFAULT_SETTINGS.showStatusBar),
     showInfo: showInfo ?? DEFAULT_SETTINGS.showInfo,
     select: strings('select'),
-    ignore: strings('ignore')
+    ignore: strings('ignore'),
+    rules: parseRules(composite.rules),
+    ignoreNames: strings('ignoreNames').filter(name => PYTHON_NAME.test(name))
   };
+}
+
+/**
+ * Read the `rules` table, keeping only entries with a known choice other
+ * than `default` (the registry validates the keys against the rule codes).
+ *
+ * @param value The `rules` setting.
+ * @returns The choices that change something, by rule code.
+ */
+export function parseRules(value: unknown): Record<string, RuleChoice> {
+  const rules: Record<string, RuleChoice> = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return rules;
+  }
+  for (const [code, choice] of Object.entries(value)) {
+    const known = RULE_CHOICES.find(c => c === choice);
+    if (known && known !== 'default') {
+      rules[code] = known;
+    }
+  }
+  return rules;
+}
+
+/**
+ * What the `rules` table asks the server for in a `check`: the rules turned
+ * off join `ignore`, the others go in `severity`.
+ *
+ * @param settings The settings.
+ * @returns The `ignore` list (Ignore setting first) and the `severity` map,
+ * null when no rule changes severity.
+ */
+export function ruleRequest(
+  settings: Pick<INbGuardSettings, 'ignore' | 'rules'>
+): { ignore: string[]; severity: Record<string, Severity> | null } {
+  const ignore = [...settings.ignore];
+  const severity: Record<string, Severity> = {};
+  let any = false;
+  for (const [code, choice] of Object.entries(settings.rules)) {
+    if (choice === 'off') {
+      if (!ignore.includes(code)) {
+        ignore.push(code);
+      }
+    } else if (choice !== 'default') {
+      severity[code] = choice;
+      any = true;
+    }
+  }
+  return { ignore, severity: any ? severity : null };
 }

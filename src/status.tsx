@@ -247,7 +247,10 @@ export function addStatusItem(
     if (panel === null) {
       return false;
     }
-    return labShell === null || labShell.currentWidget === panel;
+    return (
+      options.guard.settings.showStatusBar &&
+      (labShell === null || labShell.currentWidget === panel)
+    );
   };
   if (labShell) {
     labShell.currentChanged.connect(() => item.update(), item);
@@ -257,21 +260,24 @@ export function addStatusItem(
     align: 'left',
     rank: 4,
     isActive,
-    activeStateChanged: mergeSignals(item, labShell)
+    activeStateChanged: mergeSignals(item, labShell, options.guard)
   });
   return item;
 }
 
 /**
- * A signal emitted when either the item or the shell's current widget changes.
+ * A signal emitted when the item, the shell's current widget or the settings
+ * (`showStatusBar`) change.
  */
 function mergeSignals(
   item: FindingsStatus,
-  labShell: ILabShell | null
+  labShell: ILabShell | null,
+  guard: INbGuard
 ): ISignal<FindingsStatus, void> {
   const merged = new Signal<FindingsStatus, void>(item);
   item.activeStateChanged.connect(() => merged.emit());
   labShell?.currentChanged.connect(() => merged.emit(), item);
+  guard.settingsChanged.connect(() => merged.emit(), item);
   item.disposed.connect(() => Signal.clearData(item));
   return merged;
 }

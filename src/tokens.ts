@@ -137,6 +137,14 @@ export interface INbGuard {
     model: CodeEditor.IModel
   ): ReadonlyArray<Diagnostic>;
   /**
+   * Emitted only when what `diagnosticsForEditorModel` gives for this editor
+   * may have changed (its cell's findings, the source they are about, or the
+   * settings), so that a check updates only the editors it concerns.
+   *
+   * @param model A cell editor's model (a notebook cell model).
+   */
+  cellChanged(model: CodeEditor.IModel): ISignal<INbGuard, void>;
+  /**
    * The source the findings of `diagnosticsForEditorModel` were computed for.
    *
    * @param model A cell editor's model (a notebook cell model).

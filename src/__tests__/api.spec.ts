@@ -177,10 +177,29 @@ describe('api', () => {
         response(200, JSON.stringify({ version: '0.1.0', api: API_VERSION }))
       );
       // When shaking hands
-      // Then it is ok, with the version
+      // Then it is ok, with the version (and no feature: an older server)
       await expect(new NbGuardClient(settings).handshake()).resolves.toEqual({
         kind: 'ok',
-        version: '0.1.0'
+        version: '0.1.0',
+        features: []
+      });
+    });
+
+    it('passes on the features the server announces', async () => {
+      makeRequest.mockResolvedValue(
+        response(
+          200,
+          JSON.stringify({
+            version: '0.2.0',
+            api: API_VERSION,
+            features: ['x']
+          })
+        )
+      );
+      await expect(new NbGuardClient(settings).handshake()).resolves.toEqual({
+        kind: 'ok',
+        version: '0.2.0',
+        features: ['x']
       });
     });
 

@@ -65,6 +65,10 @@ export class FakeGuard implements INbGuard {
   diagnosticsForEditorModel(): ReadonlyArray<Diagnostic> {
     return [];
   }
+  cellChanged(): ISignal<INbGuard, void> {
+    return this.cellSignal;
+  }
+  readonly cellSignal = new Signal<INbGuard, void>(this);
   checkedSourceForEditorModel(): string | null {
     return null;
   }

@@ -12,7 +12,7 @@ import type {
   NbGuardClient
 } from '../api';
 import { buildCheckRequest, NotebookChecker } from '../model';
-import { NbGuardService } from '../service';
+import { NbGuardService, REQUIRED_FEATURES } from '../service';
 import { DEFAULT_SETTINGS, INbGuardSettings } from '../settings';
 
 import { createPanel, silenceFixtureWarnings } from './notebook';
@@ -80,6 +80,8 @@ const STALE: Diagnostic = {
   related: []
 };
 
+const FEATURES = [...REQUIRED_FEATURES];
+
 silenceFixtureWarnings();
 
 describe('buildCheckRequest', () => {
@@ -118,8 +120,27 @@ describe('buildCheckRequest', () => {
       kernel_id: 'kernel-1',
       path: 'dir/nb.ipynb',
       select: null,
-      ignore: ['NBG205']
+      ignore: ['NBG205'],
+      severity: null,
+      ignore_names: null
     });
+    panel.dispose();
+  });
+
+  it('sends the rules table: off rules join ignore, others go in severity', async () => {
+    // Given a rule turned off, one raised to warning, one left at default
+    const panel = await createPanel(CONTENT);
+    // When building the check request
+    const body = buildCheckRequest(panel.content.model!, null, null, {
+      select: [],
+      ignore: ['NBG205'],
+      rules: { NBG209: 'off', NBG207: 'warning', NBG201: 'default' },
+      ignoreNames: ['df']
+    });
+    // Then the server gets them as ignore, severity and ignore_names
+    expect(body.ignore).toEqual(['NBG205', 'NBG209']);
+    expect(body.severity).toEqual({ NBG207: 'warning' });
+    expect(body.ignore_names).toEqual(['df']);
     panel.dispose();
   });
 });
@@ -231,42 +252,33 @@ describe('NotebookChecker', () => {
     error.mockRestore();
   });
 
-  it('re-checks when another client runs code in the kernel', async () => {
+  it('ignores kernel iopub traffic: other clients are told by the server', async () => {
     // Given the initial check done
     await sleep(20);
     const iopub = panel.sessionContext.iopubMessage as Signal<
       unknown,
       KernelMessage.IMessage
     >;
-    // When a console (another client session) runs code and the kernel goes idle
-    const input = KernelMessage.createMessage({
-      channel: 'iopub',
-      msgType: 'execute_input',
-      session: 'kernel-session',
-      content: { code: 'prices = []', execution_count: 7 },
-      parentHeader: {
-        msg_id: 'console-request',
-        session: 'console-session',
-        username: '',
-        date: '',
-        msg_type: 'execute_request',
-        version: '5.3'
-      } as KernelMessage.IHeader<'execute_request'>
-    });
-    const idle = KernelMessage.createMessage({
-      channel: 'iopub',
-      msgType: 'status',
-      session: 'kernel-session',
-      content: { execution_state: 'idle' },
-      parentHeader:
-        input.parent_header as KernelMessage.IHeader<'execute_request'>
-    });
-    iopub.emit(input);
-    expect(client.requests).toHaveLength(1);
-    iopub.emit(idle);
+    // When another client's request goes idle on iopub
+    iopub.emit(
+      KernelMessage.createMessage({
+        channel: 'iopub',
+        msgType: 'status',
+        session: 'kernel-session',
+        content: { execution_state: 'idle' },
+        parentHeader: {
+          msg_id: 'console-request',
+          session: 'console-session',
+          username: '',
+          date: '',
+          msg_type: 'execute_request',
+          version: '5.3'
+        } as KernelMessage.IHeader<'execute_request'>
+      })
+    );
     await sleep(150);
-    // Then the notebook is checked again
-    expect(client.requests).toHaveLength(2);
+    // Then no check follows from it
+    expect(client.requests).toHaveLength(1);
   });
 
   it('clears the findings and stops checking when disabled', async () => {
@@ -322,7 +334,7 @@ describe('NbGuardService.diagnosticsForEditorModel', () => {
       trans: nullTranslator.load('jupyterlab_nbguard')
     });
     (client as unknown as { handshake: () => Promise<unknown> }).handshake =
-      async () => ({ kind: 'ok', version: '0.1.0' });
+      async () => ({ kind: 'ok', version: '0.1.0', features: FEATURES });
     await service.handshake();
     await service.findings(first)!.checkNow();
     // When the editor extension asks for the models of the `total` cells
@@ -381,7 +393,7 @@ describe('NbGuardService.handshake', () => {
   it('stays silent when the server extension answers', async () => {
     // Given a compatible server
     const warning = jest.spyOn(Notification, 'warning');
-    const guard = service({ kind: 'ok', version: '0.1.0' });
+    const guard = service({ kind: 'ok', version: '0.1.0', features: FEATURES });
     // When shaking hands
     await guard.handshake();
     // Then nobody is notified

@@ -1,17 +1,22 @@
-import { CheckScheduler } from '../scheduler';
+import { CheckScheduler, IRunTicket } from '../scheduler';
 
 /**
  * A task whose runs are resolved by hand.
  */
 class ManualTask {
   calls = 0;
+  tickets: IRunTicket[] = [];
   private _resolvers: Array<() => void> = [];
-  run = (): Promise<void> => {
+  run = (ticket: IRunTicket): Promise<void> => {
     this.calls += 1;
+    this.tickets.push(ticket);
     return new Promise<void>(resolve => this._resolvers.push(resolve));
   };
   finish(): void {
     this._resolvers.shift()?.();
+  }
+  finishLast(): void {
+    this._resolvers.pop()?.();
   }
 }
 
@@ -160,5 +165,64 @@ describe('CheckScheduler', () => {
     // Then the task never ran
     expect(task.calls).toBe(0);
     expect(scheduler.isDisposed).toBe(true);
+  });
+
+  it('supersede: the newest run wins, the older one is aborted and not current', async () => {
+    // Given a run in flight and someone waiting for a run
+    const task = new ManualTask();
+    const scheduler = new CheckScheduler(task.run);
+    const waited = jest.fn();
+    void scheduler.runNow().then(waited);
+    expect(task.calls).toBe(1);
+    const old = task.tickets[0];
+    expect(old.isCurrent()).toBe(true);
+    // When it is superseded
+    scheduler.supersede(0);
+    jest.advanceTimersByTime(0);
+    // Then a new run started without waiting, and the old one is dropped
+    expect(task.calls).toBe(2);
+    expect(old.signal.aborted).toBe(true);
+    expect(old.isCurrent()).toBe(false);
+    expect(task.tickets[1].isCurrent()).toBe(true);
+    // When the old run settles first, its waiter keeps waiting
+    task.finish();
+    await settle();
+    expect(waited).not.toHaveBeenCalled();
+    // And settles with the newest run
+    task.finish();
+    await settle();
+    expect(waited).toHaveBeenCalledTimes(1);
+    expect(scheduler.isRunning).toBe(false);
+  });
+
+  it('a superseded run settling late starts no extra run', async () => {
+    // Given a superseded run and its successor in flight
+    const task = new ManualTask();
+    const scheduler = new CheckScheduler(task.run);
+    void scheduler.runNow();
+    scheduler.supersede(0);
+    jest.advanceTimersByTime(0);
+    expect(task.calls).toBe(2);
+    // When the successor settles, then the superseded one
+    task.finishLast();
+    await settle();
+    task.finish();
+    await settle();
+    jest.advanceTimersByTime(1000);
+    // Then nothing else ran
+    expect(task.calls).toBe(2);
+    expect(scheduler.isRunning).toBe(false);
+  });
+
+  it('abort drops the run in flight and releases its waiters', async () => {
+    const task = new ManualTask();
+    const scheduler = new CheckScheduler(task.run);
+    const waited = jest.fn();
+    void scheduler.runNow().then(waited);
+    scheduler.abort();
+    await settle();
+    expect(waited).toHaveBeenCalledTimes(1);
+    expect(task.tickets[0].isCurrent()).toBe(false);
+    expect(scheduler.isRunning).toBe(false);
   });
 });

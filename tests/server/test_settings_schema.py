@@ -85,3 +85,52 @@ def test_show_info_default_is_one_of_its_values() -> None:
     values = [choice["const"] for choice in prop["oneOf"]]
     assert values == ["underlines", "panel", "off"]
     assert prop["default"] in values
+
+
+#: What each rule's entry of the ``rules`` table offers.
+RULE_CHOICES = ["default", "error", "warning", "info", "off"]
+
+
+def test_rules_table_has_one_entry_per_server_rule() -> None:
+    # Given the per-rule table of the settings
+    prop = load_schema()["properties"]["rules"]
+    # Then it is keyed by exactly the server's rule codes, nothing else
+    assert prop["type"] == "object"
+    assert prop["additionalProperties"] is False
+    assert list(prop["properties"]) == list(ALL_RULES), (
+        "schema/plugin.json rules table is out of date with ALL_RULES"
+    )
+    # And each entry names the rule and its own severity, and offers the choices
+    for code, entry in prop["properties"].items():
+        rule = ALL_RULES[code]
+        assert entry["title"] == f"{code} {rule.name} ({rule.severity.value})"
+        assert entry["description"] == rule.summary()
+        assert entry["enum"] == RULE_CHOICES
+        assert entry["default"] == "default"
+
+
+def test_every_rule_choice_but_default_and_off_is_a_server_severity() -> None:
+    # The frontend sends the chosen severities as check's "severity" field
+    from jupyterlab_nbguard.server.overrides import SEVERITIES
+
+    assert set(RULE_CHOICES) - {"default", "off"} == set(SEVERITIES)
+
+
+def test_schema_rejects_a_typo_in_the_rules_table_and_names() -> None:
+    # Given the settings schema as the Settings Editor validates it
+    validator = Draft7Validator(load_schema())
+    # Then an unknown rule, an unknown severity or a non-name is an error
+    assert list(validator.iter_errors({"rules": {"NBG999": "off"}}))
+    assert list(validator.iter_errors({"rules": {"stale-cell": "off"}}))
+    assert list(validator.iter_errors({"rules": {"NBG201": "fatal"}}))
+    assert list(validator.iter_errors({"ignoreNames": ["two words"]}))
+    # And a valid table is accepted
+    assert not list(
+        validator.iter_errors(
+            {
+                "rules": {"NBG205": "warning", "NBG209": "off"},
+                "ignoreNames": ["_", "df"],
+                "showStatusBar": False,
+            }
+        )
+    )

@@ -425,11 +425,12 @@ test.describe('nbguard UI polish on hazards.ipynb', () => {
     const input = palette.locator('.lm-CommandPalette-input');
     await expect(input).toBeVisible();
     await input.fill('nbguard');
-    // Then the three nbguard commands are found
+    // Then the four nbguard commands are found
     const items = palette.locator('.lm-CommandPalette-item');
     const LABELS = [
       'Check Notebook for Hidden State',
       'Go to Next nbguard Finding',
+      'Go to Previous nbguard Finding',
       'Show nbguard Findings'
     ];
     for (const label of LABELS) {
