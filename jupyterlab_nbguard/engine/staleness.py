@@ -128,10 +128,12 @@ class StalenessIndex:
         queued = set(pending)
         while pending:
             value = heappop(pending)
+            old = memo[value]
+            if len(old.disagree) >= _KEEP and len(old.agree) >= _KEEP:
+                continue  # full of earlier changes: a later one cannot join
             events = self._new_events(value, new, values.get(value, ()), grown)
             if not events:
                 continue
-            old = memo[value]
             merged = self._classify([*old.disagree, *old.agree, *events])
             if merged == old:
                 continue
@@ -146,6 +148,8 @@ class StalenessIndex:
                     heappush(pending, dependent)
         for reader, keys in reads.items():
             best = self._steps[reader]
+            if best is not None and not best.agrees:
+                continue  # an earlier disagreeing change outranks any new one
             for candidate in self._candidates(reader, new, keys, grown):
                 best = _better(best, candidate)
             self._steps[reader] = best
