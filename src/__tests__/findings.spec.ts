@@ -157,7 +157,10 @@ describe('parseSettings', () => {
       showCellMarkers: false,
       showInfo: 'off',
       select: ['NBG2', ' stale-cell '],
-      ignore: ['NBG205', '']
+      ignore: ['NBG205', ''],
+      showStatusBar: false,
+      rules: { NBG209: 'off' },
+      ignoreNames: ['df']
     };
     // When parsing them
     // Then values are kept, trimmed, and empty names dropped
@@ -168,7 +171,10 @@ describe('parseSettings', () => {
       showCellMarkers: false,
       showInfo: 'off',
       select: ['NBG2', 'stale-cell'],
-      ignore: ['NBG205']
+      ignore: ['NBG205'],
+      showStatusBar: false,
+      rules: { NBG209: 'off' },
+      ignoreNames: ['df']
     });
   });
 
