@@ -6,6 +6,7 @@ import type {
   RulesResponse,
   VersionResponse
 } from './_schema';
+import { HeldAnswers, IAnswer } from './delta';
 import { requestAPI } from './request';
 
 export type {
@@ -142,6 +143,27 @@ export class NbGuardClient {
     body: CheckRequest,
     signal?: AbortSignal
   ): Promise<CheckResponse> {
+    // A notebook's checks are answered relative to the answer it holds (only
+    // the cells whose findings changed travel); the full list is rebuilt here.
+    const held = body.path ? this._heldFor(body.path) : null;
+    const since = held?.latest ?? null;
+    let data = await this._postCheck(since ? { ...body, since } : body, signal);
+    let diagnostics = held ? held.absorb(data) : data.diagnostics;
+    if (diagnostics === null) {
+      held!.clear(); // relative to an answer we no longer hold: ask in full
+      data = await this._postCheck(body, signal);
+      diagnostics = held!.absorb(data);
+    }
+    return {
+      diagnostics: diagnostics ?? data.diagnostics,
+      kernel: isObject(data.kernel) ? data.kernel : null
+    } as CheckResponse;
+  }
+
+  private async _postCheck(
+    body: CheckRequest,
+    signal?: AbortSignal
+  ): Promise<IAnswer & { kernel?: unknown }> {
     const init: RequestInit = {
       method: 'POST',
       body: JSON.stringify(body)
@@ -153,11 +175,19 @@ export class NbGuardClient {
     if (!isObject(data) || !Array.isArray(data.diagnostics)) {
       throw new MalformedResponseError('check');
     }
-    return {
-      diagnostics: data.diagnostics,
-      kernel: isObject(data.kernel) ? data.kernel : null
-    } as CheckResponse;
+    return data as unknown as IAnswer & { kernel?: unknown };
   }
+
+  private _heldFor(path: string): HeldAnswers {
+    let held = this._held.get(path);
+    if (!held) {
+      held = new HeldAnswers();
+      this._held.set(path, held);
+    }
+    return held;
+  }
+
+  private readonly _held = new Map<string, HeldAnswers>();
 
   /**
    * `GET rules`: the rules the server knows.

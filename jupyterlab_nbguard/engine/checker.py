@@ -105,11 +105,17 @@ class Engine:
         return sorted(kept, key=lambda d: _order(ctx, d))
 
 
-def _order(ctx: RuleContext, diagnostic: Diagnostic) -> tuple[int, int, int, str]:
-    position = ctx.positions.get(diagnostic.cell_id or "", -1)
+def _order(ctx: RuleContext, diagnostic: Diagnostic) -> tuple[int, str, int, int, str]:
+    """Page position, then cell id: each cell's findings come together.
+
+    Cells off the page (the notebook itself, a deleted cell) share position -1;
+    the id keeps each one's findings in one run (``server.answers`` relies on it).
+    """
+    cell = diagnostic.cell_id or ""
     start = diagnostic.range.start if diagnostic.range else None
     return (
-        position,
+        ctx.positions.get(cell, -1),
+        cell,
         start.line if start else -1,
         start.column if start else -1,
         diagnostic.code,

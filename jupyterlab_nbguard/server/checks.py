@@ -9,7 +9,6 @@ in the worker thread. Handlers only parse, authorise and serialise.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -18,6 +17,7 @@ from typing import Any
 from ..engine import Cell, Diagnostic, Engine, Notebook
 from ..engine.model import LiveName
 from ..history.sessions import KernelSession, KernelSessions
+from .answers import Answers
 from .collector import collector_paused
 from .namespace import NamespaceUnavailable, read_namespace
 from .overrides import Overrides, apply_overrides
@@ -34,6 +34,8 @@ class CheckRequest:
     select: list[str] | None = None
     ignore: list[str] | None = None
     overrides: Overrides | None = None
+    #: The revision of an answer the client holds: reply with what changed.
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,23 +44,6 @@ class CheckResult:
 
     diagnostics: list[Diagnostic]
     kernel: dict[str, Any] | None
-
-    def to_json(self) -> dict[str, Any]:
-        """Serialise as the REST contract's ``check`` response."""
-        return {
-            "diagnostics": [d.to_json() for d in self.diagnostics],
-            "kernel": self.kernel,
-        }
-
-    def to_json_text(self) -> str:
-        """:meth:`to_json` as JSON text, joined from each finding's cached text.
-
-        Equal to ``json.dumps(self.to_json())`` up to whitespace; the findings
-        of unchanged cells are reused between checks, and so is their text.
-        """
-        found = ",".join(d.json_text for d in self.diagnostics)
-        kernel = json.dumps(self.kernel, separators=(",", ":"))
-        return f'{{"diagnostics":[{found}],"kernel":{kernel}}}'
 
 
 class CheckService:
@@ -75,6 +60,7 @@ class CheckService:
         self.sessions = sessions
         self.pool = pool
         self.kernel_manager = kernel_manager
+        self.answers = Answers()
 
     def language(self, kernel_id: str) -> str:
         """The language of a running kernel (``python`` when it cannot be told)."""

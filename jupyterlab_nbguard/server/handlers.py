@@ -141,6 +141,7 @@ class CheckHandler(NbGuardHandler):
             select=optional_strings(data, "select"),
             ignore=optional_strings(data, "ignore"),
             overrides=parse_overrides(data),
+            since=optional_string(data, "since"),
         )
         optional_string(data, "path")
         if request.kernel_id is not None:
@@ -152,7 +153,9 @@ class CheckHandler(NbGuardHandler):
             result = await self.checks.check(request, may_execute)
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
-        self.reply(result.to_json_text())
+        self.reply(
+            self.checks.answers.reply(result.diagnostics, result.kernel, request.since)
+        )
 
 
 class NamespaceHandler(NbGuardHandler):
