@@ -11,7 +11,7 @@ import {
   orphansOf,
   ROW_WINDOW,
   rulesPresent,
-  windowFor
+  rangeFor
 } from '../panel/model';
 import {
   findingTarget,
@@ -183,11 +183,30 @@ describe('keyboard model', () => {
     expect(moveFocus(-1, 'ArrowDown', 0)).toBeNull();
   });
 
-  it('renders enough rows for the focus, in windows', () => {
-    expect(windowFor(ROW_WINDOW, 5, 2000)).toBe(ROW_WINDOW);
-    expect(windowFor(ROW_WINDOW, ROW_WINDOW - 1, 2000)).toBe(2 * ROW_WINDOW);
-    expect(windowFor(ROW_WINDOW, 1999, 2000)).toBe(2000);
-    expect(windowFor(ROW_WINDOW, -1, 50)).toBe(50);
+  it('renders a window of rows around the focus', () => {
+    const w = ROW_WINDOW;
+    const first = { start: 0, end: w };
+    // Inside the window: unchanged
+    expect(rangeFor(first, 5, 2000)).toEqual(first);
+    // Stepping down near its end: extended
+    expect(rangeFor(first, w - 5, 2000)).toEqual({ start: 0, end: 2 * w });
+    // ... up to three windows, then the far side is dropped
+    expect(rangeFor({ start: 0, end: 3 * w }, 3 * w - 1, 2000)).toEqual({
+      start: w,
+      end: 4 * w
+    });
+    // End: one window at the end
+    expect(rangeFor(first, 1999, 2000)).toEqual({ start: 2000 - w, end: 2000 });
+    // Stepping up from there: extended upwards
+    expect(rangeFor({ start: 1800, end: 2000 }, 1800, 2000)).toEqual({
+      start: 1600,
+      end: 2000
+    });
+    // Home from the end: the first window again
+    expect(rangeFor({ start: 1800, end: 2000 }, 0, 2000)).toEqual(first);
+    // Short lists: everything
+    expect(rangeFor(first, -1, 50)).toEqual({ start: 0, end: 50 });
+    expect(rangeFor(first, 49, 50)).toEqual({ start: 0, end: 50 });
   });
 });
 

@@ -253,27 +253,61 @@ export function moveFocus(
 }
 
 /**
- * How many rows to render when the list is long: a first window, then more
- * as the user scrolls or moves the focus towards its end. Rendering 2,000
+ * How many rows to render at a time when the list is long. Rendering 2,000
  * rows at once costs hundreds of milliseconds; a window of 200 stays light.
  */
 export const ROW_WINDOW = 200;
 
 /**
- * The number of rows to render so that row `focus` (and a margin after it)
- * is rendered.
+ * The rows rendered: `start` inclusive, `end` exclusive.
+ */
+export interface IRowRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * The window of rows to render so that row `focus` is rendered with a
+ * margin around it. Stepping towards an edge of the window extends it (up to
+ * three windows, dropping rows at the far side); a jump elsewhere (End, a
+ * filter) renders one window around the focus.
  *
- * @param limit The rows rendered now.
+ * @param range The rows rendered now.
  * @param focus The row that must be rendered, -1 if none.
  * @param total How many rows there are.
- * @returns The new limit (never below `limit`, never above `total`).
+ * @returns The rows to render (within 0 and `total`).
  */
-export function windowFor(limit: number, focus: number, total: number): number {
-  let next = Math.max(limit, ROW_WINDOW);
-  while (focus >= next - 10 && next < total) {
-    next += ROW_WINDOW;
+export function rangeFor(
+  range: IRowRange,
+  focus: number,
+  total: number
+): IRowRange {
+  const margin = 10;
+  const clamp = (start: number, end: number): IRowRange => ({
+    start: Math.max(0, Math.min(start, total)),
+    end: Math.max(0, Math.min(end, total))
+  });
+  if (focus < 0 || focus >= total) {
+    return clamp(range.start, range.end);
   }
-  return Math.min(next, Math.max(total, 0));
+  const nearEnd = focus >= range.end - margin && range.end < total;
+  const nearStart = focus < range.start + margin && range.start > 0;
+  if (focus >= range.start && focus < range.end && !nearEnd && !nearStart) {
+    return clamp(range.start, range.end);
+  }
+  if (nearEnd && focus >= range.start && focus < range.end + margin) {
+    const end = range.end + ROW_WINDOW;
+    return clamp(Math.max(range.start, end - 3 * ROW_WINDOW), end);
+  }
+  if (nearStart && focus < range.end && focus >= range.start - margin) {
+    const start = range.start - ROW_WINDOW;
+    return clamp(start, Math.min(range.end, start + 3 * ROW_WINDOW));
+  }
+  const start = Math.max(
+    0,
+    Math.min(focus - ROW_WINDOW / 2, total - ROW_WINDOW)
+  );
+  return clamp(start, start + ROW_WINDOW);
 }
 
 /**

@@ -9,13 +9,19 @@ import {
   NO_FILTER,
   ROW_WINDOW,
   rulesPresent,
-  windowFor,
+  rangeFor,
   type GroupBy,
+  type IRowRange,
   type IFindingFilter,
   type IFindingGroup
 } from './model';
 import { FindingRow, GroupHeader, type IRowContext } from './rows';
 import { FilterBar } from './toolbar';
+
+/**
+ * The rows rendered first.
+ */
+const FIRST_WINDOW: IRowRange = { start: 0, end: ROW_WINDOW };
 
 /**
  * What the findings list of the Health panel shows.
@@ -61,7 +67,7 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
   const [groupBy, setGroupBy] = React.useState<GroupBy>('cell');
   const [filter, setFilter] = React.useState<IFindingFilter>(NO_FILTER);
   const [focus, setFocus] = React.useState(-1);
-  const [limit, setLimit] = React.useState(ROW_WINDOW);
+  const [range, setRange] = React.useState<IRowRange>(FIRST_WINDOW);
   const root = React.useRef<HTMLDivElement>(null);
   const pending = React.useRef<number | null>(null);
 
@@ -92,17 +98,21 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
   const total = shown.length;
   const rover = focus >= 0 && focus < total ? focus : 0;
 
+  // Move the DOM focus once the row the keyboard moved to is rendered (it
+  // may take a render more when the window moves).
   React.useEffect(() => {
     const index = pending.current;
-    pending.current = null;
     if (index === null || !root.current) {
       return;
     }
     const node = root.current.querySelector<HTMLElement>(
       `[data-row="${index}"]`
     );
-    node?.focus();
-    node?.scrollIntoView?.({ block: 'nearest' });
+    if (node) {
+      pending.current = null;
+      node.focus();
+      node.scrollIntoView?.({ block: 'nearest' });
+    }
   });
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -120,30 +130,34 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
     }
     event.preventDefault();
     pending.current = next;
-    setLimit(current => windowFor(current, next, total));
+    setRange(current => rangeFor(current, next, total));
     setFocus(next);
   };
 
   const changeFilter = (next: IFindingFilter) => {
     setFilter(next);
+    pending.current = null;
     setFocus(-1);
-    setLimit(ROW_WINDOW);
+    setRange(FIRST_WINDOW);
   };
 
-  // Render rows while the window lasts; `counter` numbers them across groups.
+  // Render the rows of the window; `counter` numbers rows across groups.
+  const { start, end } = rangeFor(range, -1, total);
   let counter = 0;
   const renderGroups = (groups: IFindingGroup[]) =>
     groups.map(group => {
-      if (counter >= limit) {
-        counter += group.items.length;
+      const first = counter;
+      counter += group.items.length;
+      if (counter <= start || first >= end) {
         return null;
       }
       const rows: JSX.Element[] = [];
-      for (const finding of group.items) {
-        const index = counter++;
-        if (index >= limit) {
-          continue;
+      for (let i = Math.max(0, start - first); i < group.items.length; i++) {
+        const index = first + i;
+        if (index >= end) {
+          break;
         }
+        const finding = group.items[i];
         rows.push(
           <FindingRow
             key={`${index}:${finding.diagnostic.code}:${finding.diagnostic.cell_id}`}
@@ -174,7 +188,6 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
   const quietCount = quiet.reduce((n, g) => n + g.items.length, 0);
   const problemGroups = renderGroups(problems);
   const quietGroups = renderGroups(quiet);
-  const hiddenRows = Math.max(0, total - limit);
 
   return (
     <div
@@ -206,6 +219,21 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
             {trans.__('Clear filters')}
           </button>
         </div>
+      ) : null}
+      {start > 0 ? (
+        <button
+          type="button"
+          className="jp-nbguard-DiagnosticsPanel-more"
+          onClick={() =>
+            setRange({ start: Math.max(0, start - ROW_WINDOW), end })
+          }
+        >
+          {trans._n(
+            'Show %1 earlier finding',
+            'Show %1 earlier findings',
+            Math.min(start, ROW_WINDOW)
+          )}
+        </button>
       ) : null}
       <section
         className="jp-nbguard-DiagnosticsPanel-section"
@@ -247,14 +275,14 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
           {quietGroups}
         </section>
       )}
-      {hiddenRows > 0 ? (
+      {end < total ? (
         <MoreRows
           label={trans._n(
             'Show %1 more finding',
             'Show %1 more findings',
-            Math.min(hiddenRows, ROW_WINDOW)
+            Math.min(total - end, ROW_WINDOW)
           )}
-          onMore={() => setLimit(current => current + ROW_WINDOW)}
+          onMore={() => setRange({ start, end: end + ROW_WINDOW })}
         />
       ) : null}
     </div>
