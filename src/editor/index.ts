@@ -4,6 +4,7 @@ import {
 } from '@jupyterlab/codemirror';
 
 import { underlinedFindings } from '../findings';
+import type { INbGuardActions } from '../actions/tokens';
 import type { HoverRenderer } from '../panel/hover';
 import { isSharedCell } from '../service';
 import type { INbGuard } from '../tokens';
@@ -22,12 +23,15 @@ export const EDITOR_EXTENSION_NAME = 'jupyterlab-nbguard:diagnostics';
  *
  * @param registry The editor extension registry.
  * @param guard The nbguard service.
- * @param hover Renders hovers with links and actions; plain messages without.
+ * @param hover Renders hovers with links; plain messages without.
+ * @param actions Quick actions, shown as CodeMirror lint actions (buttons
+ *   under the hover's message, and in CodeMirror's lint panel).
  */
 export function registerEditorExtension(
   registry: IEditorExtensionRegistry,
   guard: INbGuard,
-  hover: HoverRenderer | null = null
+  hover: HoverRenderer | null = null,
+  actions: INbGuardActions | null = null
 ): void {
   registry.addExtension({
     name: EDITOR_EXTENSION_NAME,
@@ -47,6 +51,9 @@ export function registerEditorExtension(
           checkedSource: () => guard.checkedSourceForEditorModel(model),
           renderTooltip: diagnostic =>
             hover ? hover.render(model, diagnostic) : null,
+          actions: actions
+            ? diagnostic => actions.actionsForCellModel(model, diagnostic)
+            : undefined,
           changed: guard.cellChanged(model)
         })
       );

@@ -205,7 +205,7 @@ export class HoverRenderer {
     if (!panel) {
       return null;
     }
-    const { trans, jump, openRule, actions, showActions } = this.options;
+    const { trans, jump, openRule, actions } = this.options;
     const widgets = panel.content.widgets;
     const positions = positionsById(
       widgets.map(cell => ({ id: cell.model.id, executionCount: null }))
@@ -224,10 +224,7 @@ export class HoverRenderer {
         }
       },
       openRule,
-      actions:
-        actions && showActions !== false
-          ? actions.actionsFor(panel, diagnostic)
-          : []
+      actions: actions ? actions.actionsFor(panel, diagnostic) : []
     });
   }
 
@@ -267,13 +264,9 @@ export namespace HoverRenderer {
      */
     openRule: (code: string) => void;
     /**
-     * Quick actions, when their plugin is there.
+     * Quick actions to show as buttons of the tooltip itself; null when
+     * CodeMirror shows them as lint actions (or there are none).
      */
     actions: INbGuardActions | null;
-    /**
-     * Whether the tooltip shows the action buttons itself (false when
-     * CodeMirror shows them as lint actions below the message).
-     */
-    showActions?: boolean;
   }
 }

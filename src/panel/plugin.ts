@@ -106,7 +106,7 @@ export function activateHealthPanel(
 
 /**
  * Activate the editor underlines, with hovers whose cell and rule
- * references are links and which show the quick actions.
+ * references are links, and the quick actions as lint actions.
  */
 export function activateHover(
   app: JupyterFrontEnd,
@@ -122,8 +122,9 @@ export function activateHover(
         trans: bundle(translator),
         jump: jumper(app),
         openRule: ruleOpener(app),
-        actions
+        // CodeMirror shows them, as lint actions under the message.
+        actions: null
       })
     : null;
-  registerEditorExtension(registry, guard, hover);
+  registerEditorExtension(registry, guard, hover, actions);
 }
