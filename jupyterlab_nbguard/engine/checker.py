@@ -9,8 +9,9 @@ from .context import DiagnosticMemo, FlowCache, RuleContext
 from .diagnostic import Diagnostic
 from .model import Execution, ExecutionStatus, Notebook
 from .names import is_preset
+from .percell import PerCellFindings
 from .registry import resolve_rules
-from .rules import Needs, Rule
+from .rules import Needs, Rule, Scope
 from .suppression import apply_suppressions
 from .timeline import Timeline
 
@@ -28,6 +29,7 @@ class Engine:
         self.facts = FactsCache(max_cached_cells)
         self._flows = FlowCache()
         self._memo = DiagnosticMemo()
+        self._per_cell = PerCellFindings()
 
     def replay(
         self, timeline: Timeline | None, executions: Sequence[Execution]
@@ -99,8 +101,12 @@ class Engine:
         rules = self.rules(notebook, select, ignore)
         ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows, self._memo)
         found: list[Diagnostic] = []
+        self._per_cell.begin(ctx)
         for rule in rules:
-            found.extend(rule().check(ctx))
+            if rule.scope is Scope.NOTEBOOK:
+                found.extend(rule().check(ctx))
+            else:
+                found.extend(self._per_cell.check(rule, ctx))
         kept = apply_suppressions(notebook.cells, found)
         return sorted(kept, key=lambda d: _order(ctx, d))
 

@@ -6,8 +6,9 @@ check and cached here, as marimo's ``LintContext.get_graph()`` does.
 
 from __future__ import annotations
 
+import copy
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from functools import cached_property
 
 from .diagnostic import Diagnostic
@@ -17,6 +18,9 @@ from .pageflow import PageFlow
 from .paths import root_of
 from .staleness import StalenessIndex, staleness_index
 from .timeline import Step, Timeline
+
+#: One cell as the request gave it: id, type, source, saved execution count.
+CellKey = tuple[str, str, str, int | None]
 
 
 class FlowCache:
@@ -99,6 +103,19 @@ class RuleContext:
         ]
 
     @cached_property
+    def cell_keys(self) -> dict[str, CellKey]:
+        """Each code cell as the request gave it, by id (what per-cell memos key on)."""
+        return {
+            cell.id: (cell.id, cell.cell_type, cell.source, cell.execution_count)
+            for _position, cell, _facts in self.code_cells
+        }
+
+    @cached_property
+    def page_order(self) -> tuple[str, ...]:
+        """Every cell's id, in page order."""
+        return tuple(cell.id for cell in self.notebook.cells)
+
+    @cached_property
     def page_flow(self) -> PageFlow:
         """The top-to-bottom simulation (reused while no code cell changed)."""
         if self._flow_cache is None:
@@ -149,6 +166,23 @@ class RuleContext:
         """
         scope = self.timeline.serial if history else None
         return self._memo.get((scope, key), build)
+
+    def restricted(self, cell_ids: Collection[str], history: bool) -> RuleContext:
+        """A view of this check that iterates only the cells ``cell_ids``.
+
+        For rules whose finding about a cell depends on that cell alone (and,
+        with ``history``, on the timeline and page order): the engine re-checks
+        just the cells that changed. Shared analyses stay this check's own.
+        """
+        view = copy.copy(self)
+        view.__dict__["code_cells"] = [
+            entry for entry in self.code_cells if entry[1].id in cell_ids
+        ]
+        if history:
+            view.__dict__["_last_runs"] = [
+                entry for entry in self._last_runs if entry[1].id in cell_ids
+            ]
+        return view
 
     def last_runs(self) -> list[tuple[int, Cell, CellFacts, Step]]:
         """Code cells that ran in this history, with their latest step."""

@@ -163,6 +163,44 @@ def test_staleness_memoised_over_several_new_executions_equals_a_fresh_replay(
         assert [d.to_json() for d in incremental] == [d.to_json() for d in fresh]
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(SNIPPETS), min_size=2, max_size=6),
+    st.lists(
+        st.one_of(
+            st.tuples(st.just("run"), st.integers(0, 5)),
+            st.tuples(st.just("edit"), st.integers(0, 5), st.sampled_from(SNIPPETS)),
+            st.tuples(st.just("move"), st.integers(0, 5)),
+        ),
+        max_size=14,
+    ),
+)
+def test_findings_kept_per_cell_equal_a_fresh_check_after_edits_runs_and_moves(
+    sources_, actions
+):
+    # Given one engine that checks after every edit, run and move of a cell
+    cells = [Cell(f"c{i}", "code", s) for i, s in enumerate(sources_)]
+    executions: list[Execution] = []
+    engine = Engine()
+    timeline = None
+    for action in actions:
+        at = action[1] % len(cells)
+        if action[0] == "run":
+            count = len(executions) + 1
+            cells[at] = Cell(cells[at].id, "code", cells[at].source, count)
+            executions.append(Execution(cells[at].source, cells[at].id, count))
+        elif action[0] == "edit":
+            cells[at] = Cell(cells[at].id, "code", action[2], cells[at].execution_count)
+        else:
+            cells.insert(0, cells.pop(at))
+        timeline = engine.replay(timeline, executions)
+        notebook = Notebook(tuple(cells), tuple(executions))
+        kept = engine.check(notebook, timeline=timeline)
+        # Then every answer equals that of a fresh engine
+        fresh = Engine().check(Notebook(tuple(cells), tuple(executions)))
+        assert [d.to_json() for d in kept] == [d.to_json() for d in fresh]
+
+
 def test_results_do_not_depend_on_the_hash_seed():
     import json
     import os

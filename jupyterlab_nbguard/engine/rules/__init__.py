@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import Needs, Rule
+from .base import Needs, Rule, Scope
 from .defuse import DEFUSE_RULES
 from .history import HISTORY_RULES
 from .verify import VERIFY_RULES
@@ -12,4 +12,4 @@ _RULES = (*DEFUSE_RULES, *HISTORY_RULES, *VERIFY_RULES)
 ALL_RULES: dict[str, type[Rule]] = {rule.code: rule for rule in _RULES}
 assert len(ALL_RULES) == len(_RULES), "two rules share a code"
 
-__all__ = ["ALL_RULES", "Needs", "Rule"]
+__all__ = ["ALL_RULES", "Needs", "Rule", "Scope"]

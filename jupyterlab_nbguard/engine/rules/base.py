@@ -28,6 +28,22 @@ class Needs(Enum):
     LIVE_NAMES = "live-names"
 
 
+class Scope(Enum):
+    """What a rule's finding about one cell depends on, besides that cell.
+
+    The cell itself is its id, type, source and saved execution count. The
+    engine keeps the findings of a rule whose scope is narrower than the
+    notebook per cell, and after an edit re-checks only the cells that changed.
+    """
+
+    #: Anything in the notebook (cells above or below, names bound anywhere).
+    NOTEBOOK = "notebook"
+    #: Nothing else.
+    CELL = "cell"
+    #: The kernel session's history and the page order of the cells.
+    HISTORY = "history"
+
+
 class Rule(ABC):
     """A check over a :class:`~..context.RuleContext` that yields diagnostics.
 
@@ -41,6 +57,10 @@ class Rule(ABC):
     severity: ClassVar[Severity]
     #: What the rule needs (LIVE_NAMES is used when available, never required).
     needs: ClassVar[frozenset[Needs]] = frozenset({Needs.PYTHON})
+    #: What its finding about a cell depends on besides the cell (see Scope).
+    #: A narrower scope must only iterate ``ctx.code_cells`` or
+    #: ``ctx.last_runs()`` and report on the cell it is at.
+    scope: ClassVar[Scope] = Scope.NOTEBOOK
 
     @classmethod
     def applies(cls, python: bool, kernel: bool) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -35,6 +35,7 @@ class SyntaxErrorRule(Rule):
     code = "NBG001"
     name = "syntax-error"
     severity = Severity.ERROR
+    scope = Scope.CELL
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report each code cell whose source does not parse."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...defuse import MAX_CELL_CHARS
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -37,6 +37,7 @@ class CellTooLargeRule(Rule):
     code = "NBG002"
     name = "cell-too-large"
     severity = Severity.INFO
+    scope = Scope.CELL
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report each code cell that was too long to analyse."""

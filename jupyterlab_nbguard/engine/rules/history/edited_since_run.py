@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Needs, Rule
+from ..base import Needs, Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -35,6 +35,7 @@ class EditedSinceRunRule(Rule):
     code = "NBG202"
     name = "edited-since-run"
     severity = Severity.WARNING
+    scope = Scope.HISTORY
     needs = frozenset({Needs.KERNEL})
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -41,6 +41,7 @@ class NonIdempotentRule(Rule):
     code = "NBG206"
     name = "non-idempotent"
     severity = Severity.INFO
+    scope = Scope.CELL
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report each accumulation on a name the cell did not bind first."""

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
 from ...paths import root_of
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -44,6 +44,7 @@ class OutOfOrderRule(Rule):
     code = "NBG204"
     name = "out-of-order"
     severity = Severity.WARNING
+    scope = Scope.HISTORY
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report reads whose value came from a cell lower on the page."""

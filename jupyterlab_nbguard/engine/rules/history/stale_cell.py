@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
 from ...paths import root_of
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -55,6 +55,7 @@ class StaleCellRule(Rule):
     code = "NBG201"
     name = "stale-cell"
     severity = Severity.WARNING
+    scope = Scope.HISTORY
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report the first out-of-date input of each cell's latest execution."""

@@ -7,7 +7,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Severity
-from ..base import Rule
+from ..base import Rule, Scope
 from .stale_cell import stale_diagnostic
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ class SupersededRule(Rule):
     code = "NBG209"
     name = "superseded"
     severity = Severity.INFO
+    scope = Scope.HISTORY
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report cells whose inputs changed later, below, in page order."""

@@ -1,0 +1,98 @@
+"""Findings of cell-scoped rules, kept per cell between checks.
+
+Most rules say something about one cell from that cell alone, or from it plus
+the kernel session's history and the page order (``Rule.scope``). After an
+edit, nothing but the edited cell changed for them; after a run, only the
+history did. Re-running such a rule over a thousand unchanged cells after
+every keystroke costs more than the rest of the check, so the engine keeps
+their findings per cell and asks the rule only about the cells whose key (id,
+type, source, saved count) it has not seen under the same wider state.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .context import CellKey
+from .diagnostic import Diagnostic
+from .rules import Rule, Scope
+
+if TYPE_CHECKING:
+    from .context import RuleContext
+
+
+@dataclass
+class _Held:
+    """One rule's findings by cell id, valid under ``state``."""
+
+    state: Hashable
+    cells: dict[str, tuple[CellKey, tuple[Diagnostic, ...]]] = field(
+        default_factory=dict
+    )
+    #: The check that last brought it up to date.
+    check: int = -1
+
+
+class PerCellFindings:
+    """Per rule and kernel session: the state they held and findings by cell.
+
+    Each check first notes which cells differ from the previous check's
+    (:meth:`begin`); a rule brought up to date by that previous check then
+    looks at those cells only. Bounded: the ``sessions`` most recent (rule,
+    session) entries are kept, and an entry's cells are pruned to the notebook
+    being checked when it outgrows ``max_cells``.
+    """
+
+    def __init__(self, sessions: int = 64, max_cells: int = 20_000) -> None:
+        self._entries: OrderedDict[tuple[str, Hashable], _Held] = OrderedDict()
+        self._sessions = sessions
+        self._max_cells = max_cells
+        self._check = 0
+        self._previous: dict[str, CellKey] = {}
+        self._changed: list[str] = []
+
+    def begin(self, ctx: RuleContext) -> None:
+        """Start a check: note the cells that differ from the previous check's."""
+        keys = ctx.cell_keys
+        previous = self._previous
+        self._changed = [c for c, key in keys.items() if previous.get(c) != key]
+        self._previous = keys
+        self._check += 1
+
+    def check(self, rule: type[Rule], ctx: RuleContext) -> list[Diagnostic]:
+        """``rule``'s findings for every code cell, asking it only about new ones."""
+        timeline = ctx.timeline if rule.scope is Scope.HISTORY else None
+        entry_key = (rule.code, timeline.serial if timeline is not None else None)
+        state = (timeline.version, ctx.page_order) if timeline is not None else None
+        keys = ctx.cell_keys
+        held = self._entries.get(entry_key)
+        if held is None or held.state != state:
+            held = _Held(state)
+        cells = held.cells
+        candidates = self._changed if held.check == self._check - 1 else keys
+        todo = {c for c in candidates if cells.get(c, (None,))[0] != keys[c]}
+        if todo:
+            self._ask(rule, ctx, held, todo)
+        held.check = self._check
+        self._entries[entry_key] = held
+        self._entries.move_to_end(entry_key)
+        while len(self._entries) > self._sessions:
+            self._entries.popitem(last=False)
+        return [d for c in keys for d in cells[c][1]]
+
+    def _ask(
+        self, rule: type[Rule], ctx: RuleContext, held: _Held, todo: set[str]
+    ) -> None:
+        keys = ctx.cell_keys
+        history = rule.scope is Scope.HISTORY
+        view = ctx if len(todo) == len(keys) else ctx.restricted(todo, history)
+        new: dict[str, list[Diagnostic]] = {c: [] for c in todo}
+        for diagnostic in rule().check(view):
+            assert diagnostic.cell_id in new, f"{rule.code} reported another cell"
+            new[diagnostic.cell_id].append(diagnostic)
+        if len(held.cells) + len(new) > self._max_cells:
+            held.cells = {c: held.cells[c] for c in keys if c in held.cells}
+        held.cells.update((c, (keys[c], tuple(found))) for c, found in new.items())
