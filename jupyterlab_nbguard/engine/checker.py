@@ -107,24 +107,40 @@ class Engine:
                 found.extend(rule().check(ctx))
             else:
                 found.extend(self._per_cell.check(rule, ctx))
-        kept = apply_suppressions(notebook.cells, found)
-        return sorted(kept, key=lambda d: _order(ctx, d))
+        return _in_order(ctx, apply_suppressions(notebook.cells, found))
 
 
-def _order(ctx: RuleContext, diagnostic: Diagnostic) -> tuple[int, str, int, int, str]:
-    """Page position, then cell id: each cell's findings come together.
+def _in_order(ctx: RuleContext, found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """By page position, then cell id; within a cell by start, then code.
 
     Cells off the page (the notebook itself, a deleted cell) share position -1;
-    the id keeps each one's findings in one run (``server.answers`` relies on it).
+    the id keeps each one's findings in one run (``server.answers`` relies on
+    it). Grouping first sorts the few cells, not the many findings.
     """
-    cell = diagnostic.cell_id or ""
+    by_cell: dict[str, list[Diagnostic]] = {}
+    for diagnostic in found:
+        cell = diagnostic.cell_id or ""
+        group = by_cell.get(cell)
+        if group is None:
+            by_cell[cell] = [diagnostic]
+        else:
+            group.append(diagnostic)
+    positions = ctx.positions
+    out: list[Diagnostic] = []
+    for cell in sorted(by_cell, key=lambda c: (positions.get(c, -1), c)):
+        group = by_cell[cell]
+        if len(group) > 1:
+            group.sort(key=_within_cell)
+        out.extend(group)
+    return out
+
+
+def _within_cell(diagnostic: Diagnostic) -> tuple[int, int, str]:
     start = diagnostic.range.start if diagnostic.range else None
     return (
-        ctx.positions.get(cell, -1),
-        cell,
-        start.line if start else -1,
-        start.column if start else -1,
-        diagnostic.code,
+        (start.line, start.column, diagnostic.code)
+        if start
+        else (-1, -1, diagnostic.code)
     )
 
 

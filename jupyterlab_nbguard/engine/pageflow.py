@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -37,6 +37,16 @@ class UnboundRead:
     use: NameUse
     via: str | None
     after_opaque: bool
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Rules memoise findings by the read: hash it once, not per check (a
+        # resumed flow keeps the reads of unchanged cells, so the hash too).
+        value = hash((self.cell, self.position, self.name, self.use, self.via))
+        object.__setattr__(self, "_hash", value)
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 @dataclass(frozen=True)
