@@ -21,32 +21,42 @@ _ESCAPED_LINE = re.compile(r"^[%!](?![%!])")
 _OTHER_SYNTAX = re.compile(r"^[ \t]+[%!?]|=\s*[%!]|\?\s*$", re.MULTILINE)
 
 
-def transform_lines(text: str, transform: Callable[[str], str]) -> str | None:
-    """``text`` with each escaped line transformed alone, or None if not safe."""
+def transform_lines(
+    text: str, transform: Callable[[str], str]
+) -> tuple[str, ast.Module] | None:
+    """``text`` with each escaped line transformed alone, and its tree; or None.
+
+    The transformed text is parsed once, and that parse is the safety check: each
+    escaped line must have become a top-level statement of its own (not part of
+    a string, a bracket or a block). The tree is returned so the caller need not
+    parse the text again.
+    """
     if text.startswith("%%") or _OTHER_SYNTAX.search(text):
         return None
     lines = text.split("\n")
     escaped = [i for i, line in enumerate(lines) if _ESCAPED_LINE.match(line)]
     if not escaped:
         return None
-    probe = list(lines)
+    out = list(lines)
     for i in escaped:
         if lines[i].endswith("\\") or (i and lines[i - 1].endswith("\\")):
             return None
-        probe[i] = "pass"
-    try:
-        tree = ast.parse("\n".join(probe))
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-    standing = {
-        node.lineno - 1 for node in tree.body if isinstance(node, ast.Pass)
-    }  # top-level statements only: not inside a bracket, string or block
-    if not standing.issuperset(escaped):
-        return None
-    out = list(lines)
-    for i in escaped:
         python = transform(lines[i] + "\n").rstrip("\n")
         if "\n" in python:
             return None
         out[i] = python
-    return "\n".join(out)
+    python = "\n".join(out)
+    try:
+        tree = ast.parse(python)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    standing = {
+        node.lineno - 1
+        for node in tree.body
+        if isinstance(node, ast.Expr)
+        and node.col_offset == 0
+        and node.end_lineno == node.lineno
+    }  # top-level statements only: not inside a bracket, string or block
+    if not standing.issuperset(escaped):
+        return None
+    return python, tree

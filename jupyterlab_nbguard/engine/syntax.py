@@ -39,14 +39,19 @@ def _transformer() -> _Transformer:
 
 def to_python(text: str) -> str:
     """Return ``text`` as the Python IPython would execute (unchanged if plain)."""
+    return _to_python(text)[0]
+
+
+def _to_python(text: str) -> tuple[str, ast.Module | None]:
+    """:func:`to_python`, with the parse tree when the fast path already made it."""
     if not _IPYTHON_HINT.search(text):
-        return text
+        return text, None
     try:
         transform = _transformer().transform_cell
         fast = transform_lines(text, transform)
-        return fast if fast is not None else transform(text)
+        return fast if fast is not None else (transform(text), None)
     except Exception:  # IPython rejects some malformed input; ast will report it
-        return text
+        return text, None
 
 
 def find_identifier(text: str, name: str, start: int = 0) -> int:
@@ -178,7 +183,7 @@ def parse_code(
     text: str, index: LineIndex, line_offset: int = 0, col_offset: int = 0
 ) -> Parsed | ParseFailure:
     """Parse ``text`` (all or part of a cell whose lines are ``index``)."""
-    python = to_python(text)
+    python, tree = _to_python(text)
     text_lines = tuple(python.split("\n"))
     fuzzy: frozenset[int] = frozenset()
     if python is not text:
@@ -190,7 +195,8 @@ def parse_code(
         )
     locator = Locator(text_lines, index, line_offset, col_offset, fuzzy)
     try:
-        tree = ast.parse(python)
+        if tree is None:
+            tree = ast.parse(python)
     except (SyntaxError, ValueError) as error:
         return _failure(error, locator)
     except (RecursionError, MemoryError):
