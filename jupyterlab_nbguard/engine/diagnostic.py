@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
+from json.encoder import encode_basestring_ascii as _string
 from typing import Any, Literal
 
 from .model import Range
@@ -96,7 +97,35 @@ class Diagnostic:
         :meth:`~.context.RuleContext.remember`), so a response of thousands of
         findings is mostly a join of texts already made.
         """
-        return json.dumps(self.to_json(), separators=(",", ":"))
+        # Written out field by field with json's own C string encoder: equal to
+        # json.dumps(self.to_json(), separators=(",", ":")) (a test holds them
+        # equal), at a third of the cost, for the hundreds of findings a re-run
+        # can change at once.
+        r = self.range
+        where = (
+            "null"
+            if r is None
+            else f'{{"start":{{"line":{r.start.line},"column":{r.start.column}}},'
+            f'"end":{{"line":{r.end.line},"column":{r.end.column}}}}}'
+        )
+        names = ",".join(_string(n) for n in self.names)
+        related = ",".join(
+            f'{{"cell_id":{_nullable(x.cell_id)},'
+            f'"execution_count":{_count(x.execution_count)},'
+            f'"message":{_string(x.message)}}}'
+            for x in self.related
+        )
+        fix = (
+            ""
+            if self.fix is None
+            else ',"fix":' + json.dumps(self.fix.to_json(), separators=(",", ":"))
+        )
+        return (
+            f'{{"code":{_string(self.code)},"rule":{_string(self.rule)},'
+            f'"severity":"{self.severity.value}","cell_id":{_nullable(self.cell_id)},'
+            f'"message":{_string(self.message)},"range":{where},'
+            f'"names":[{names}],"related":[{related}]{fix}}}'
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Serialise as the REST contract's ``Diagnostic``."""
@@ -113,3 +142,11 @@ class Diagnostic:
         if self.fix is not None:
             data["fix"] = self.fix.to_json()
         return data
+
+
+def _nullable(text: str | None) -> str:
+    return "null" if text is None else _string(text)
+
+
+def _count(count: int | None) -> str:
+    return "null" if count is None else str(int(count))

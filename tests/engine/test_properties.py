@@ -248,6 +248,42 @@ def test_a_diagnostics_json_text_is_its_json():
         assert json.loads(d.json_text) == d.to_json()
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.sampled_from(SNIPPETS), min_size=1, max_size=6),
+    st.lists(st.one_of(st.integers(0, 5), st.sampled_from(SNIPPETS)), max_size=8),
+    st.text(max_size=12),
+)
+def test_json_text_is_exactly_the_json_encoders_text(sources_, order, text):
+    import json
+    from dataclasses import replace
+
+    from jupyterlab_nbguard.engine.diagnostic import Fix, Related
+
+    # Given the findings of a history with cells, consoles and odd text
+    cells = tuple(Cell(f"c{i}", "code", s) for i, s in enumerate(sources_))
+    executions = [
+        Execution(cells[s % len(cells)].source, cells[s % len(cells)].id, n)
+        if isinstance(s, int)
+        else Execution(s, None, n)
+        for n, s in enumerate(order, start=1)
+    ]
+    found = Engine().check(Notebook(cells, tuple(executions)))
+    odd = [
+        replace(
+            d,
+            message=d.message + text,
+            names=(*d.names, text),
+            related=(*d.related, Related(None, None, text)),
+            fix=Fix("insert-cell", None, source=text),
+        )
+        for d in found[:3]
+    ]
+    # Then each text is byte for byte what json.dumps writes
+    for d in [*found, *odd]:
+        assert d.json_text == json.dumps(d.to_json(), separators=(",", ":"))
+
+
 @settings(max_examples=2_000, deadline=None)
 @given(
     st.lists(
