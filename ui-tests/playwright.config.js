@@ -36,10 +36,11 @@ module.exports = {
   // One JupyterLab server, one kernel at a time: keep tests sequential.
   workers: 1,
   retries: process.env.CI ? 1 : 0,
-  // bench/ has its own config (playwright.bench.config.js); rtc.spec.ts needs
+  // bench/ has its own config (playwright.bench.config.js); baseurl.spec.ts runs
+  // under /user/alice/ (playwright.baseurl.config.js); rtc.spec.ts needs
   // jupyter-collaboration and runs from .ci/rtc.sh (playwright.rtc.config.js).
   testDir: './tests',
-  testIgnore: ['**/rtc.spec.ts'],
+  testIgnore: ['**/rtc.spec.ts', '**/baseurl.spec.ts'],
   webServer: {
     command: 'jlpm start',
     url: 'http://localhost:8888/lab',
