@@ -64,6 +64,21 @@ class DiagnosticMemo:
     def __init__(self, size: int = 50_000) -> None:
         self._entries: dict[Hashable, Diagnostic] = {}
         self._size = size
+        self._orders: dict[tuple[str, ...], int] = {}
+
+    def order_token(self, order: tuple[str, ...]) -> int:
+        """A small number standing for this page order in keys.
+
+        Messages name cells by page position, so a finding depends on the
+        order of the cells; a number compares faster than a thousand ids.
+        """
+        token = self._orders.get(order)
+        if token is None:
+            if len(self._orders) >= 1_000:
+                self._orders.clear()
+                self._entries.clear()  # their tokens could be given out again
+            token = self._orders[order] = len(self._orders)
+        return token
 
     def get(self, key: Hashable, build: Callable[[], Diagnostic]) -> Diagnostic:
         """The diagnostic for ``key``, built on a miss."""
@@ -116,6 +131,10 @@ class RuleContext:
         return tuple(cell.id for cell in self.notebook.cells)
 
     @cached_property
+    def _order_token(self) -> int:
+        return self._memo.order_token(self.page_order)
+
+    @cached_property
     def page_flow(self) -> PageFlow:
         """The top-to-bottom simulation (reused while no code cell changed)."""
         if self._flow_cache is None:
@@ -160,12 +179,13 @@ class RuleContext:
     ) -> Diagnostic:
         """``build()``, or the diagnostic an earlier check built for ``key``.
 
-        ``key`` must hold everything the diagnostic depends on. With
-        ``history`` (the default) the timeline is part of it too, so another
-        kernel session never sees this one's findings.
+        ``key`` must hold everything the diagnostic depends on but the page
+        order, which is always part of it. With ``history`` (the default) the
+        timeline is part of it too, so another kernel session never sees this
+        one's findings.
         """
         scope = self.timeline.serial if history else None
-        return self._memo.get((scope, key), build)
+        return self._memo.get((scope, self._order_token, key), build)
 
     def restricted(self, cell_ids: Collection[str], history: bool) -> RuleContext:
         """A view of this check that iterates only the cells ``cell_ids``.

@@ -18,6 +18,8 @@ from .escapes import transform_lines
 from .model import Position, Range
 from .positions import LineIndex, utf8_to_char
 
+_new = tuple.__new__
+
 # Cheap test for "might contain IPython syntax": a line starting with % ! ?, an
 # escape after `=`, or a trailing `?`. False positives only cost a transform.
 _IPYTHON_HINT = re.compile(r"^\s*[%!?]|=\s*[%!]|\?\s*$", re.MULTILINE)
@@ -113,14 +115,18 @@ class Locator:
     def node_range(self, node: ast.expr | ast.stmt | ast.arg | ast.alias) -> Range:
         """The range of ``node`` in the cell source."""
         if self._plain:
+            # The hot path (every name a cell reads): tuple.__new__ directly
+            # skips the three Python-level NamedTuple constructors.
             offset = self.line_offset
-            return Range(
-                Position(node.lineno - 1 + offset, node.col_offset),
-                Position(
+            begin = _new(Position, (node.lineno - 1 + offset, node.col_offset))
+            stop = _new(
+                Position,
+                (
                     (node.end_lineno or node.lineno) - 1 + offset,
                     node.end_col_offset or node.col_offset,
                 ),
             )
+            return _new(Range, (begin, stop))
         line = node.lineno - 1
         end_line = (node.end_lineno or node.lineno) - 1
         row = line + self.line_offset
