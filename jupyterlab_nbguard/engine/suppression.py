@@ -41,14 +41,25 @@ def _silences(selectors: frozenset[str] | None, diagnostic: Diagnostic) -> bool:
 def apply_suppressions(
     cells: Iterable[Cell], diagnostics: Iterable[Diagnostic]
 ) -> Iterator[Diagnostic]:
-    """Drop the diagnostics that a ``# nbguard: ignore`` comment covers."""
-    sources = {cell.id: cell.source for cell in cells}
+    """Drop the diagnostics that a ``# nbguard: ignore`` comment covers.
+
+    Only cells whose source mentions nbguard can hold one, which a substring
+    search tells; the findings of every other cell pass untouched.
+    """
+    noted = {cell.id: cell.source for cell in cells if "nbguard" in cell.source}
+    if not noted:
+        yield from diagnostics
+        return
     comments: dict[str, dict[int, frozenset[str] | None]] = {}
     for diagnostic in diagnostics:
         cell_id = diagnostic.cell_id or ""
+        source = noted.get(cell_id)
+        if source is None:
+            yield diagnostic
+            continue
         found = comments.get(cell_id)
         if found is None:
-            found = comments[cell_id] = _suppressions(sources.get(cell_id, ""))
+            found = comments[cell_id] = _suppressions(source)
         if found:
             if 0 in found and _silences(found[0], diagnostic):
                 continue
