@@ -8,8 +8,10 @@ real ipykernel runs a 1,000-cell x ~20-line analysis notebook top to bottom
 through the kernel websocket, as JupyterLab does: ``execute_request`` with
 ``metadata.cellId``, one cell at a time, waiting for each reply. A client then
 times ``POST /jupyterlab-nbguard/check`` with the contract's full-notebook body
-(every cell with id, type, source and execution count; ``kernel_id``; ``path``)
-from the first byte sent to the last byte received, on a socket with
+(every cell with id, type, source and execution count; ``kernel_id``; ``path``;
+and, as the frontend does, ``since``: the revision of the answer held, so the
+answer carries only the cells whose findings changed; ``--full-answers`` turns
+that off) from the first byte sent to the last byte received, on a socket with
 ``TCP_NODELAY`` and quick ACKs:
 
 1. the first check of the session (fresh server and kernel; once per run);
@@ -80,7 +82,11 @@ class Session:
     http: HttpClient
     cells: list[dict[str, Any]]
     seconds_to_run: float = 0.0
+    #: Send back the revision held (``since``), as the frontend does.
+    relative: bool = True
     proc: psutil.Process = field(init=False)
+    _revision: str | None = field(default=None, init=False)
+    _groups: dict[str | None, list[Any]] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         """The server process, whose CPU time (all threads) each check reports."""
@@ -95,7 +101,24 @@ class Session:
             "select": None,
             "ignore": None,
         }
+        if self.relative and self._revision is not None:
+            payload["since"] = self._revision
         return json.dumps(payload, separators=(",", ":")).encode()
+
+    def _rebuild(self, answer: dict[str, Any]) -> list[Any]:
+        """The full findings, rebuilt from a relative answer as src/delta.ts does."""
+        groups: dict[str | None, list[Any]] = {}
+        for d in answer["diagnostics"]:
+            groups.setdefault(d["cell_id"], []).append(d)
+        if "since" in answer:
+            held = self._groups
+            changed = set(answer["changed_cells"])
+            groups = {
+                c: groups.get(c, []) if c in changed else held[c]
+                for c in answer["cells"]
+            }
+        self._revision, self._groups = answer["revision"], groups
+        return [d for found in groups.values() for d in found]
 
     def check(self) -> Sample:
         """Time one ``POST check`` of the notebook as it is now."""
@@ -106,7 +129,7 @@ class Session:
         if response.status != 200:
             raise RuntimeError(f"check: {response.status} {response.body[:300]!r}")
         start = time.perf_counter()
-        found = json.loads(response.body)["diagnostics"]
+        found = self._rebuild(json.loads(response.body))
         decode_ms = (time.perf_counter() - start) * 1000
         codes = Counter(f"{d['code']} {d['severity']}" for d in found)
         by_code = ", ".join(f"{c} x{n}" for c, n in sorted(codes.items()))
@@ -137,7 +160,9 @@ class Session:
         self.http.close()
 
 
-async def open_session(server: Server, specs: list[CellSpec], reverse: bool) -> Session:
+async def open_session(
+    server: Server, specs: list[CellSpec], reverse: bool, relative: bool = True
+) -> Session:
     """Start a kernel and run every code cell in page order (or bottom-up)."""
     kernel_id = server.start_kernel()
     client = await KernelClient.open(server.ws_url, kernel_id, server.headers)
@@ -146,7 +171,12 @@ async def open_session(server: Server, specs: list[CellSpec], reverse: bool) -> 
         for cid, kind, src in specs
     ]
     session = Session(
-        server, kernel_id, client, HttpClient(server.port, server.token), cells
+        server,
+        kernel_id,
+        client,
+        HttpClient(server.port, server.token),
+        cells,
+        relative=relative,
     )
     order = session.code_indices()
     start = time.perf_counter()
@@ -184,7 +214,9 @@ class Results:
 async def one_run(args: argparse.Namespace, run: int, results: Results) -> None:
     """A fresh server and kernel: cases 1-3, and case 4 on the last run."""
     with servers([(f"live-{run}", True)]) as (server,):
-        session = await open_session(server, healthy_cells(args.cells), reverse=False)
+        session = await open_session(
+            server, healthy_cells(args.cells), False, not args.full_answers
+        )
         try:
             first = session.check()
             results.add("first", first)
@@ -212,7 +244,9 @@ async def findings_case(
     server: Server, args: argparse.Namespace, results: Results
 ) -> None:
     """Case 4: a second kernel runs the bottom-up notebook; time edited checks."""
-    session = await open_session(server, findings_cells(args.cells), reverse=True)
+    session = await open_session(
+        server, findings_cells(args.cells), True, not args.full_answers
+    )
     try:
         first = session.check()
         results.notes.append(
@@ -268,7 +302,9 @@ def summary_rows(results: Results) -> tuple[list[tuple[object, ...]], bool]:
 async def profile(args: argparse.Namespace) -> None:
     """Cases 2 and 3 against a server under cProfile; print ms per check by piece."""
     with profiled_server() as (server, directory):
-        session = await open_session(server, healthy_cells(args.cells), reverse=False)
+        session = await open_session(
+            server, healthy_cells(args.cells), False, not args.full_answers
+        )
         timed: dict[str, list[float]] = {"idle": [], "edit": [], "rerun": []}
         try:
             session.check()
@@ -386,6 +422,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="1 run, 5 trials, no profile"
     )
     parser.add_argument("--no-profile", action="store_true", help="skip the profile")
+    parser.add_argument(
+        "--full-answers",
+        action="store_true",
+        help="never send since: every answer in full (the frontend sends since)",
+    )
     args = parser.parse_args(argv)
     if args.trials < 1 or args.runs < 1 or args.cells < 2:
         parser.error("--trials and --runs must be >= 1, --cells >= 2")
@@ -397,7 +438,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine())
     print(
         f"{args.cells} cells (~20 lines each), {args.runs} fresh run(s), "
-        f"{args.trials} trials per case and run; case 4 on the last run"
+        f"{args.trials} trials per case and run; case 4 on the last run; "
+        + ("full answers" if args.full_answers else "answers relative to the held one")
     )
     results = Results()
     for run in range(args.runs):

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 class UndefinedNameRule(Rule):
-    """A cell reads a name that no cell defines (or that a ``del`` above removed).
+    """A cell reads a name that no cell defines (or that a del statement above removed).
 
     ## What it does
     Reports reads of names that would not be bound when the cell runs in a fresh
