@@ -14,6 +14,12 @@ import { isDeletableName } from './logic';
  */
 
 /**
+ * How often a busy kernel's namespace is asked for, and how long apart.
+ */
+const BUSY_RETRIES = 10;
+const BUSY_DELAY_MS = 300;
+
+/**
  * One name live in the kernel, as `GET kernels/{id}/namespace` describes it.
  */
 export type LiveName = NamespaceResponse['names'][number];
@@ -135,19 +141,28 @@ export async function deleteFromKernel(
   if (!kernel) {
     throw new DeleteError(trans.__('The notebook has no kernel.'));
   }
-  let live: LiveName | null;
-  try {
-    live = await readLiveName(kernel.serverSettings, kernel.id, name);
-  } catch (reason) {
-    const status =
-      reason instanceof ServerConnection.ResponseError
-        ? reason.response.status
-        : null;
-    throw new DeleteError(
-      status === 409
-        ? trans.__('The kernel is busy; try again when it is idle.')
-        : trans.__('The kernel namespace could not be read: %1', `${reason}`)
-    );
+  let live: LiveName | null = null;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      live = await readLiveName(kernel.serverSettings, kernel.id, name);
+      break;
+    } catch (reason) {
+      const status =
+        reason instanceof ServerConnection.ResponseError
+          ? reason.response.status
+          : null;
+      // 409: the kernel is running something (often nbguard's own probe of
+      // the namespace after a check); it is idle again within moments.
+      if (status === 409 && attempt < BUSY_RETRIES) {
+        await new Promise(resolve => setTimeout(resolve, BUSY_DELAY_MS));
+        continue;
+      }
+      throw new DeleteError(
+        status === 409
+          ? trans.__('The kernel is busy; try again when it is idle.')
+          : trans.__('The kernel namespace could not be read: %1', `${reason}`)
+      );
+    }
   }
   if (!live) {
     throw new DeleteError(trans.__('The kernel holds no %1 any more.', name));

@@ -303,6 +303,7 @@ export class NbGuardActions implements INbGuardActions {
       if (!(reason instanceof DeleteError)) {
         throw reason;
       }
+      console.warn(`nbguard: ${reason.message}`);
       Notification.warning(reason.message, { autoClose: 5000 });
     }
   }
@@ -356,6 +357,7 @@ export class NbGuardActions implements INbGuardActions {
   }
 
   private _nothing(message: string): void {
+    console.info(`nbguard: ${message}`);
     Notification.info(message, { autoClose: 3000 });
   }
 }
