@@ -179,5 +179,15 @@ export async function deleteFromKernel(
   if (reply.content.status !== 'ok') {
     throw new DeleteError(trans.__('The kernel could not delete %1.', name));
   }
+  // Read the namespace once more: it proves the name is gone, and the
+  // server's answer is what the next check weighs orphans against.
+  const after = await readLiveName(
+    kernel.serverSettings,
+    kernel.id,
+    name
+  ).catch(() => null);
+  if (after) {
+    throw new DeleteError(trans.__('The kernel still holds %1.', name));
+  }
   return true;
 }
