@@ -1,4 +1,8 @@
+import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { INotebookContent } from '@jupyterlab/nbformat';
+import type { INotebookTracker } from '@jupyterlab/notebook';
+import { nullTranslator } from '@jupyterlab/translation';
+import { CommandRegistry } from '@lumino/commands';
 import { Text } from '@codemirror/state';
 
 import type { Diagnostic } from '../api';
@@ -17,7 +21,9 @@ import {
   moveIndices,
   RESTORED_TAG
 } from '../actions/logic';
+import { ActionIDs, NbGuardActions } from '../actions/service';
 import { toEditorDiagnostics } from '../editor/diagnostics';
+import type { INbGuard } from '../tokens';
 import { createPanel, silenceFixtureWarnings } from './notebook';
 
 silenceFixtureWarnings();
@@ -259,5 +265,99 @@ describe('lint actions hook', () => {
       finding('NBG201', 'c')
     ]);
     expect(lint.actions).toBeUndefined();
+  });
+});
+
+describe('NbGuardActions.actionsFor (what each finding offers)', () => {
+  const setup = async (source = 'print(rate)') => {
+    const commands = new CommandRegistry();
+    const executed: [string, unknown][] = [];
+    for (const id of Object.values(ActionIDs)) {
+      commands.addCommand(id, {
+        execute: args => {
+          executed.push([id, args]);
+        }
+      });
+    }
+    const app = { commands } as unknown as JupyterFrontEnd;
+    const actions = new NbGuardActions(
+      app,
+      {} as INbGuard,
+      {} as INotebookTracker,
+      nullTranslator.load('jupyterlab_nbguard'),
+      null,
+      null
+    );
+    const panel = await createPanel(notebook(['c', source]));
+    return { actions, panel, executed };
+  };
+  const ids = (list: { id: string }[]) => list.map(a => a.id);
+
+  it('offers run stale cells and ignore here for NBG201', async () => {
+    const { actions, panel, executed } = await setup();
+    const offered = actions.actionsFor(panel, finding('NBG201', 'c'));
+    expect(ids(offered)).toEqual([
+      ActionIDs.runStaleCells,
+      ActionIDs.ignoreHere
+    ]);
+    await offered[0].run();
+    expect(executed).toEqual([
+      [ActionIDs.runStaleCells, { notebook: panel.id }]
+    ]);
+    panel.dispose();
+  });
+
+  it('offers re-run to refresh for that NBG209 cell only', async () => {
+    const { actions, panel, executed } = await setup();
+    const [rerun] = actions.actionsFor(panel, finding('NBG209', 'c'));
+    expect(rerun.label).toBe('Re-run to refresh');
+    await rerun.run();
+    expect(executed[0][1]).toEqual({
+      notebook: panel.id,
+      code: 'NBG209',
+      cellId: 'c'
+    });
+    panel.dispose();
+  });
+
+  it('offers restore and move only when the server sent the fix', async () => {
+    const { actions, panel } = await setup();
+    const restore = finding('NBG203', 'c', {
+      fix: { kind: 'insert-cell', source: 'rate = 1', before_cell_id: 'c' }
+    });
+    const move = finding('NBG101', 'c', {
+      fix: { kind: 'move-cell', cell_id: 'd', before_cell_id: 'c' }
+    });
+    expect(ids(actions.actionsFor(panel, restore))[0]).toBe(
+      ActionIDs.restoreDeleted
+    );
+    expect(ids(actions.actionsFor(panel, move))[0]).toBe(
+      ActionIDs.moveDefinitionAbove
+    );
+    expect(ids(actions.actionsFor(panel, finding('NBG203', 'c')))).toEqual([
+      ActionIDs.ignoreHere
+    ]);
+    panel.dispose();
+  });
+
+  it('offers one delete per orphan of the notebook-level NBG203', async () => {
+    const { actions, panel } = await setup();
+    const listing = finding('NBG203', null, { names: ['a', 'b'], range: null });
+    const offered = actions.actionsFor(panel, listing);
+    expect(offered.map(a => a.label)).toEqual([
+      'Delete a from kernel',
+      'Delete b from kernel'
+    ]);
+    panel.dispose();
+  });
+
+  it('offers no ignore where the line already ignores the code', async () => {
+    const { actions, panel } = await setup(
+      'print(rate)  # nbguard: ignore[NBG201]'
+    );
+    expect(ids(actions.actionsFor(panel, finding('NBG201', 'c')))).toEqual([
+      ActionIDs.runStaleCells
+    ]);
+    panel.dispose();
   });
 });
