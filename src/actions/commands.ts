@@ -102,7 +102,7 @@ export function registerActionCommands(
   );
   add(
     ActionIDs.ignoreHere,
-    () => trans.__('Ignore nbguard Finding Here'),
+    () => trans.__('Ignore Finding Here'),
     trans.__('Add # nbguard: ignore[CODE] to the line of the finding'),
     args => actions.ignore(actionArgs(args))
   );
