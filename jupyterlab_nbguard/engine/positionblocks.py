@@ -59,3 +59,22 @@ class PositionBlocks:
                 return i
             i += 1
         return -1
+
+    def last_at_or_above(self, start: int, read_at: int) -> int:
+        """The last index from ``start`` at or above ``read_at`` (or off page), or -1.
+
+        A reader off the page (``read_at`` -1) takes any write: the last one.
+        """
+        positions = self.positions
+        i = len(positions) - 1
+        if read_at < 0:
+            return i if i >= start else -1
+        low = self._low
+        while i >= start:
+            if i % _BLOCK == _BLOCK - 1 and low[i // _BLOCK] > read_at:
+                i -= _BLOCK
+                continue
+            if positions[i] <= read_at:
+                return i
+            i -= 1
+        return -1

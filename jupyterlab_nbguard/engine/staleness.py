@@ -17,7 +17,7 @@ out-of-date one).
 
 Answers name the *earliest* changes of each kind. That makes them monotone in
 the history: a new step can only add itself to an answer (when fewer than
-``_KEEP`` changes of its kind were known), never replace what was found. So a
+``KEEP`` changes of its kind were known), never replace what was found. So a
 new step is absorbed by merging it into the memoised answers it touches, and
 its effect spreads only as far as it changed an answer: re-running a cell that
 appends to a list every other cell reads costs a visit per reader, not a
@@ -27,55 +27,17 @@ replay of the history.
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left, bisect_right
-from collections.abc import Collection, Mapping
-from dataclasses import dataclass
-from heapq import heappop, heappush
+from bisect import bisect_right
+from collections.abc import Mapping
 
-from .paths import overlaps, root_of
+from .absorb import Absorbing
+from .invalidation import KEEP, NONE, Events, Invalidation, Staleness, better
+from .paths import root_of
 from .positionblocks import PositionBlocks
 from .timeline import Step, Timeline
 
-#: Invalidations remembered per value and kind; enough to skip the asker's own.
-_KEEP = 2
 
-
-@dataclass(frozen=True)
-class Invalidation:
-    """``name`` was changed by step ``by`` after step ``reader`` had read it."""
-
-    by: int
-    name: str
-    reader: int
-
-
-@dataclass(frozen=True)
-class Staleness:
-    """Why the values a step read are out of date.
-
-    Either ``name`` itself was changed by step ``by`` after the step read it
-    (``writer`` is None), or the value of ``name`` the step read, written by
-    step ``writer``, was computed (maybe indirectly) from ``changed``, which
-    step ``by`` changed. ``agrees`` is set when page order explains the change.
-    """
-
-    name: str
-    by: int
-    writer: int | None = None
-    changed: str = ""
-    agrees: bool = False
-
-
-@dataclass(frozen=True)
-class _Events:
-    disagree: tuple[Invalidation, ...] = ()
-    agree: tuple[Invalidation, ...] = ()
-
-
-_NONE = _Events()
-
-
-class StalenessIndex:
+class StalenessIndex(Absorbing):
     """Answers staleness questions for one timeline and one page order.
 
     ``positions`` maps cell ids to their page position. Answers are memoised
@@ -88,136 +50,11 @@ class StalenessIndex:
         self._timeline = weakref.ref(timeline)
         self.positions = positions
         self._seen = len(timeline.steps)
-        self._values: dict[tuple[int, str], _Events] = {}
+        self._values: dict[tuple[int, str], Events] = {}
         self._steps: dict[int, Staleness | None] = {}
         self._upward: dict[int, tuple[str, int] | None] = {}
         self._positions_of_steps: list[int] = []
         self._blocks: dict[int, PositionBlocks] = {}
-
-    def catch_up(self) -> None:
-        """Merge the steps added since the last check into the memoised answers."""
-        timeline = self.timeline
-        for step in range(self._seen, len(timeline.steps)):
-            self._absorb(step)
-        self._seen = len(timeline.steps)
-
-    def _absorb(self, new: int) -> None:
-        """Add step ``new`` to every memoised answer it changes, and nothing else.
-
-        Values computed from a path ``new`` changed gain ``new`` as an
-        invalidation; a value whose answer grew passes it on to the values
-        computed from it and to the steps that read it. Values are visited in
-        step order, so an upstream answer is merged before those built on it.
-        """
-        timeline = self.timeline
-        memo = self._values
-        # What ``new`` changed directly: the input keys of each memoised value
-        # and the read keys of each memoised step that overlap its paths.
-        values: dict[tuple[int, str], set[str]] = {}
-        reads: dict[int, set[str]] = {}
-        for path in timeline.changes[new]:
-            root = root_of(path)
-            for at, name, key in timeline.deps_by_root.get(root, ()):
-                if at < new and (at, name) in memo and overlaps(key, path):
-                    values.setdefault((at, name), set()).add(key)
-            for at, key in timeline.reads_by_root.get(root, ()):
-                if at < new and at in self._steps and overlaps(key, path):
-                    reads.setdefault(at, set()).add(key)
-        grown = _Grown()
-        pending = sorted(values)
-        queued = set(pending)
-        while pending:
-            value = heappop(pending)
-            old = memo[value]
-            if len(old.disagree) >= _KEEP and len(old.agree) >= _KEEP:
-                continue  # full of earlier changes: a later one cannot join
-            events = self._new_events(value, new, values.get(value, ()), grown)
-            if not events:
-                continue
-            merged = self._classify([*old.disagree, *old.agree, *events])
-            if merged == old:
-                continue
-            memo[value] = merged
-            grown.add(value)
-            for reader in timeline.value_readers.get(value, ()):
-                if reader in self._steps:
-                    reads.setdefault(reader, set())
-            for dependent in timeline.dependents.get(value, ()):
-                if dependent in memo and dependent not in queued:
-                    queued.add(dependent)
-                    heappush(pending, dependent)
-        for reader, keys in reads.items():
-            best = self._steps[reader]
-            if best is not None and not best.agrees:
-                continue  # an earlier disagreeing change outranks any new one
-            for candidate in self._candidates(reader, new, keys, grown):
-                best = _better(best, candidate)
-            self._steps[reader] = best
-
-    def _wrote(self, step: int, key: str) -> bool:
-        """Whether ``step`` changed a path overlapping ``key``."""
-        for writes in self.timeline.log.lists(key):
-            at = bisect_left(writes, step)
-            if at < len(writes) and writes[at] == step:
-                return True
-        return False
-
-    def _new_events(
-        self,
-        value: tuple[int, str],
-        new: int,
-        keys: Collection[str],
-        grown: _Grown,
-    ) -> list[Invalidation]:
-        """The invalidations by step ``new`` of ``value``, in :meth:`_own`'s order.
-
-        ``keys``: its inputs that ``new`` changed; ``grown``: the values whose
-        answers ``new`` has joined so far (upstream ones come first).
-        """
-        at, name = value
-        steps = self.timeline.steps
-        found: list[Invalidation] = []
-        for key, writer in steps[at].values.get(name, {}).items():
-            if (
-                key in keys
-                and root_of(key) != name
-                and (name, at) not in steps[new].read_values
-                and self._wrote(new, key)
-            ):
-                found.append(Invalidation(new, key, at))
-            if writer is not None and writer in grown.steps:
-                upstream = (writer, root_of(key))
-                if upstream in grown.values:
-                    events = self._values[upstream]
-                    found.extend(e for e in events.disagree if e.by == new)
-                    found.extend(e for e in events.agree if e.by == new)
-        return found
-
-    def _candidates(
-        self, index: int, new: int, keys: Collection[str], grown: _Grown
-    ) -> list[Staleness]:
-        """The reasons step ``new`` gives step ``index``, in :meth:`step`'s order.
-
-        Every value a memoised step read is memoised too (:meth:`step` asked
-        for it), so the upstream reasons are in the values ``new`` joined.
-        """
-        found: list[Staleness] = []
-        for key, writer in self.timeline.steps[index].reads.items():
-            if key in keys and self._wrote(new, key):
-                found.append(Staleness(key, new, agrees=self._agrees(new, index)))
-            if writer is None or writer not in grown.steps:
-                continue
-            upstream = (writer, root_of(key))
-            if upstream not in grown.values:
-                continue
-            events = self._values[upstream]
-            for event in (*events.disagree, *events.agree):
-                if event.by == new:
-                    found.append(
-                        Staleness(key, new, writer, event.name,
-                                  self._agrees(event.by, event.reader))
-                    )  # fmt: skip
-        return found
 
     @property
     def timeline(self) -> Timeline:
@@ -240,17 +77,17 @@ class StalenessIndex:
         read_at = self._position(reader)
         return changer >= 0 and read_at >= 0 and changer > read_at
 
-    def _classify(self, found: list[Invalidation]) -> _Events:
+    def _classify(self, found: list[Invalidation]) -> Events:
         if not found:
-            return _NONE
+            return NONE
         found.sort(key=lambda e: e.by)
         disagree: list[Invalidation] = []
         agree: list[Invalidation] = []
         for event in found:
             bucket = agree if self._agrees(event.by, event.reader) else disagree
-            if len(bucket) < _KEEP and all(e.by != event.by for e in bucket):
+            if len(bucket) < KEEP and all(e.by != event.by for e in bucket):
                 bucket.append(event)
-        return _Events(tuple(disagree), tuple(agree))
+        return Events(tuple(disagree), tuple(agree))
 
     def _positions(self, writes: list[int]) -> PositionBlocks:
         """The page positions of ``writes``, with per-block minima and maxima.
@@ -269,8 +106,8 @@ class StalenessIndex:
     ) -> list[Invalidation]:
         """The earliest changes of ``key`` after ``reader`` read it, of each kind.
 
-        Per write list, up to ``_KEEP`` that disagree with page order and
-        ``_KEEP`` that agree, skipping steps that used ``value`` (their change
+        Per write list, up to ``KEEP`` that disagree with page order and
+        ``KEEP`` that agree, skipping steps that used ``value`` (their change
         was computed from it). Blocks of writes that hold none of the kind
         sought are skipped whole, so a long list is not scanned write by write.
         """
@@ -285,7 +122,7 @@ class StalenessIndex:
             kinds = (True,) if read_at < 0 else (True, False)
             for disagree in kinds:
                 at, taken = first, 0
-                while taken < _KEEP:
+                while taken < KEEP:
                     at = blocks.next(at, read_at, disagree)
                     if at < 0:
                         break
@@ -296,7 +133,24 @@ class StalenessIndex:
                     at += 1
         return found
 
-    def value(self, step: int, name: str) -> _Events:
+    def latest_disagreeing(self, key: str, reader: int) -> int | None:
+        """The latest change of ``key`` against page order after ``reader`` read it.
+
+        What a message names (the page shows that cell's newest run), while the
+        answers keep the earliest change: they may only grow as steps come.
+        """
+        read_at = self._position(reader)
+        latest: int | None = None
+        for writes in self.timeline.log.lists(key):
+            first = bisect_right(writes, reader)
+            if first == len(writes):
+                continue
+            at = self._positions(writes).last_at_or_above(first, read_at)
+            if at >= 0 and (latest is None or writes[at] > latest):
+                latest = writes[at]
+        return latest
+
+    def value(self, step: int, name: str) -> Events:
         """Why the value step ``step`` left in ``name`` is out of date."""
         memo = self._values
         stack = [(step, name)]
@@ -318,7 +172,7 @@ class StalenessIndex:
             memo[top] = self._own(top[0], top[1], inputs)
         return memo[(step, name)]
 
-    def _own(self, step: int, name: str, inputs: dict[str, int | None]) -> _Events:
+    def _own(self, step: int, name: str, inputs: dict[str, int | None]) -> Events:
         found: list[Invalidation] = []
         if name in self.timeline.steps[step].repeated:
             # ``lst.append(x)`` or ``n += 1`` run a second time: the value holds
@@ -368,7 +222,7 @@ class StalenessIndex:
                 candidate = Staleness(
                     key, event.by, agrees=self._agrees(event.by, index)
                 )
-                best = _better(best, candidate)
+                best = better(best, candidate)
             if writer is None:
                 continue
             events = self.value(writer, root_of(key))
@@ -382,32 +236,9 @@ class StalenessIndex:
                     event.name,
                     self._agrees(event.by, event.reader),
                 )
-                best = _better(best, candidate)
+                best = better(best, candidate)
         self._steps[index] = best
         return best
-
-
-class _Grown:
-    """The values whose answers one new step has joined, and their steps."""
-
-    __slots__ = ("steps", "values")
-
-    def __init__(self) -> None:
-        self.values: set[tuple[int, str]] = set()
-        self.steps: set[int] = set()
-
-    def add(self, value: tuple[int, str]) -> None:
-        self.values.add(value)
-        self.steps.add(value[0])
-
-
-def _better(best: Staleness | None, candidate: Staleness) -> Staleness:
-    """Disagreeing changes first, then the earliest change."""
-    if best is None:
-        return candidate
-    if best.agrees != candidate.agrees:
-        return candidate if best.agrees else best
-    return candidate if candidate.by < best.by else best
 
 
 def staleness_index(timeline: Timeline, positions: Mapping[str, int]) -> StalenessIndex:

@@ -16,6 +16,17 @@ def test_stale_direct_rebinding_from_above():
     assert check(nb, history, HISTORY) == [("NBG201", "c1", ("prices",))]
 
 
+def test_stale_names_the_newest_run_of_the_cell_that_changed_the_name():
+    # Given the price cell run again twice after the total read it
+    nb = cells("prices = [3, 4, 5]", "total = sum(prices)")
+    history = ran(nb, 0, 1, 0, 0)
+    (stale,) = Engine().check(Notebook(nb, history), select=["NBG201"])
+    # Then the message and the related entry name its latest run, [4], the
+    # count the page shows, not the first change, [3]
+    assert "[4]" in stale.message and "[3]" not in stale.message
+    assert [r.execution_count for r in stale.related] == [4]
+
+
 def test_a_change_below_that_ran_later_is_only_superseded():
     nb = cells("prices = [3, 4]", "total = sum(prices)\ntotal", "prices = [3, 4, 5]")
     assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG209", "c1", ("prices",))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -13,8 +14,8 @@ from ..base import Rule, Scope
 if TYPE_CHECKING:
     from ...context import RuleContext
     from ...facts import CellFacts
+    from ...invalidation import Staleness
     from ...model import Cell, Range
-    from ...staleness import Staleness
     from ...timeline import Step
 
 
@@ -62,10 +63,23 @@ class StaleCellRule(Rule):
         for _position, cell, facts, step in ctx.last_runs():
             found = ctx.staleness.step(step.index)
             if found is not None and not found.agrees:
+                found = _latest(ctx, step, found)
                 yield ctx.remember(
                     (self.code, cell.id, cell.source, step.index, found),
                     partial(stale_diagnostic, self, ctx, cell, facts, step, found),
                 )
+
+
+def _latest(ctx: RuleContext, step: Step, found: Staleness) -> Staleness:
+    """``found``, naming the latest change of the name read instead of the first.
+
+    The first change decides that the cell is stale; the page shows the newest
+    run of the cell that made it, so that is the one the message names.
+    """
+    if found.writer is not None:
+        return found
+    latest = ctx.staleness.latest_disagreeing(found.name, step.index)
+    return found if latest is None or latest == found.by else replace(found, by=latest)
 
 
 def stale_diagnostic(

@@ -1,0 +1,181 @@
+"""Absorbing new steps into memoised staleness answers, instead of recomputing.
+
+Answers name the earliest changes of each kind (:mod:`.invalidation`), so a
+new step can only join an answer, when fewer than ``KEEP`` changes of its kind
+were known, and never replace one. A new step is merged into the memoised
+answers it touches, and its effect spreads only as far as it changed one:
+re-running a cell that appends to a list every other cell reads costs a visit
+per reader, not a replay of the history.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Collection
+from heapq import heappop, heappush
+from typing import TYPE_CHECKING
+
+from .invalidation import KEEP, Events, Invalidation, Staleness, better
+from .paths import overlaps, root_of
+
+if TYPE_CHECKING:
+    from .timeline import Timeline
+
+
+class Absorbing:
+    """The merge half of :class:`~.staleness.StalenessIndex` (a mixin)."""
+
+    _seen: int
+    _values: dict[tuple[int, str], Events]
+    _steps: dict[int, Staleness | None]
+
+    @property
+    def timeline(self) -> Timeline:
+        """The timeline the answers are about."""
+        raise NotImplementedError
+
+    def _agrees(self, by: int, reader: int) -> bool:
+        raise NotImplementedError
+
+    def _classify(self, found: list[Invalidation]) -> Events:
+        raise NotImplementedError
+
+    def catch_up(self) -> None:
+        """Merge the steps added since the last check into the memoised answers."""
+        timeline = self.timeline
+        for step in range(self._seen, len(timeline.steps)):
+            self._absorb(step)
+        self._seen = len(timeline.steps)
+
+    def _absorb(self, new: int) -> None:
+        """Add step ``new`` to every memoised answer it changes, and nothing else.
+
+        Values computed from a path ``new`` changed gain ``new`` as an
+        invalidation; a value whose answer grew passes it on to the values
+        computed from it and to the steps that read it. Values are visited in
+        step order, so an upstream answer is merged before those built on it.
+        """
+        timeline = self.timeline
+        memo = self._values
+        # What ``new`` changed directly: the input keys of each memoised value
+        # and the read keys of each memoised step that overlap its paths.
+        values: dict[tuple[int, str], set[str]] = {}
+        reads: dict[int, set[str]] = {}
+        for path in timeline.changes[new]:
+            root = root_of(path)
+            for at, name, key in timeline.deps_by_root.get(root, ()):
+                if at < new and (at, name) in memo and overlaps(key, path):
+                    values.setdefault((at, name), set()).add(key)
+            for at, key in timeline.reads_by_root.get(root, ()):
+                if at < new and at in self._steps and overlaps(key, path):
+                    reads.setdefault(at, set()).add(key)
+        grown = Grown()
+        pending = sorted(values)
+        queued = set(pending)
+        while pending:
+            value = heappop(pending)
+            old = memo[value]
+            if len(old.disagree) >= KEEP and len(old.agree) >= KEEP:
+                continue  # full of earlier changes: a later one cannot join
+            events = self._new_events(value, new, values.get(value, ()), grown)
+            if not events:
+                continue
+            merged = self._classify([*old.disagree, *old.agree, *events])
+            if merged == old:
+                continue
+            memo[value] = merged
+            grown.add(value)
+            for reader in timeline.value_readers.get(value, ()):
+                if reader in self._steps:
+                    reads.setdefault(reader, set())
+            for dependent in timeline.dependents.get(value, ()):
+                if dependent in memo and dependent not in queued:
+                    queued.add(dependent)
+                    heappush(pending, dependent)
+        for reader, keys in reads.items():
+            best = self._steps[reader]
+            if best is not None and not best.agrees:
+                continue  # an earlier disagreeing change outranks any new one
+            for candidate in self._candidates(reader, new, keys, grown):
+                best = better(best, candidate)
+            self._steps[reader] = best
+
+    def _wrote(self, step: int, key: str) -> bool:
+        """Whether ``step`` changed a path overlapping ``key``."""
+        for writes in self.timeline.log.lists(key):
+            at = bisect_left(writes, step)
+            if at < len(writes) and writes[at] == step:
+                return True
+        return False
+
+    def _new_events(
+        self,
+        value: tuple[int, str],
+        new: int,
+        keys: Collection[str],
+        grown: Grown,
+    ) -> list[Invalidation]:
+        """The invalidations by step ``new`` of ``value``, in :meth:`_own`'s order.
+
+        ``keys``: its inputs that ``new`` changed; ``grown``: the values whose
+        answers ``new`` has joined so far (upstream ones come first).
+        """
+        at, name = value
+        steps = self.timeline.steps
+        found: list[Invalidation] = []
+        for key, writer in steps[at].values.get(name, {}).items():
+            if (
+                key in keys
+                and root_of(key) != name
+                and (name, at) not in steps[new].read_values
+                and self._wrote(new, key)
+            ):
+                found.append(Invalidation(new, key, at))
+            if writer is not None and writer in grown.steps:
+                upstream = (writer, root_of(key))
+                if upstream in grown.values:
+                    events = self._values[upstream]
+                    found.extend(e for e in events.disagree if e.by == new)
+                    found.extend(e for e in events.agree if e.by == new)
+        return found
+
+    def _candidates(
+        self, index: int, new: int, keys: Collection[str], grown: Grown
+    ) -> list[Staleness]:
+        """The reasons step ``new`` gives step ``index``, in :meth:`step`'s order.
+
+        Every value a memoised step read is memoised too (:meth:`step` asked
+        for it), so the upstream reasons are in the values ``new`` joined.
+        """
+        found: list[Staleness] = []
+        for key, writer in self.timeline.steps[index].reads.items():
+            if key in keys and self._wrote(new, key):
+                found.append(Staleness(key, new, agrees=self._agrees(new, index)))
+            if writer is None or writer not in grown.steps:
+                continue
+            upstream = (writer, root_of(key))
+            if upstream not in grown.values:
+                continue
+            events = self._values[upstream]
+            for event in (*events.disagree, *events.agree):
+                if event.by == new:
+                    found.append(
+                        Staleness(key, new, writer, event.name,
+                                  self._agrees(event.by, event.reader))
+                    )  # fmt: skip
+        return found
+
+
+class Grown:
+    """The values whose answers one new step has joined, and their steps."""
+
+    __slots__ = ("steps", "values")
+
+    def __init__(self) -> None:
+        self.values: set[tuple[int, str]] = set()
+        self.steps: set[int] = set()
+
+    def add(self, value: tuple[int, str]) -> None:
+        """Note that ``value`` took the new step in."""
+        self.values.add(value)
+        self.steps.add(value[0])
