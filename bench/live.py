@@ -10,9 +10,10 @@ through the kernel websocket, as JupyterLab does: ``execute_request`` with
 times ``POST /jupyterlab-nbguard/check`` with the contract's full-notebook body
 (every cell with id, type, source and execution count; ``kernel_id``; ``path``;
 and, as the frontend does, ``since``: the revision of the answer held, so the
-answer carries only the cells whose findings changed; ``--full-answers`` turns
-that off) from the first byte sent to the last byte received, on a socket with
-``TCP_NODELAY`` and quick ACKs:
+answer carries only the cells whose findings changed and the request only the
+sources that changed; ``--full-answers`` turns that off: the contract's full
+body and full answers) from the first byte sent to the last byte received, on a
+socket with ``TCP_NODELAY`` and quick ACKs:
 
 1. the first check of the session (fresh server and kernel; once per run);
 2. a check after editing one cell (a different cell each trial, not run);
@@ -70,6 +71,7 @@ class Sample:
     decode_ms: float
     cpu_ms: float
     by_code: str = ""
+    sent: int = 0
 
 
 @dataclass
@@ -87,6 +89,7 @@ class Session:
     proc: psutil.Process = field(init=False)
     _revision: str | None = field(default=None, init=False)
     _groups: dict[str | None, list[Any]] = field(default_factory=dict, init=False)
+    _sources: dict[str, str] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         """The server process, whose CPU time (all threads) each check reports."""
@@ -102,7 +105,13 @@ class Session:
             "ignore": None,
         }
         if self.relative and self._revision is not None:
+            # As the frontend does: since, and no source that was sent unchanged.
             payload["since"] = self._revision
+            sent = self._sources
+            payload["cells"] = [
+                c if sent.get(c["id"]) != c["source"] else _without_source(c)
+                for c in self.cells
+            ]
         return json.dumps(payload, separators=(",", ":")).encode()
 
     def _rebuild(self, answer: dict[str, Any]) -> list[Any]:
@@ -118,6 +127,7 @@ class Session:
                 for c in answer["cells"]
             }
         self._revision, self._groups = answer["revision"], groups
+        self._sources = {c["id"]: c["source"] for c in self.cells}
         return [d for found in groups.values() for d in found]
 
     def check(self) -> Sample:
@@ -140,6 +150,7 @@ class Session:
             decode_ms,
             cpu_ms,
             by_code,
+            len(payload),
         )
 
     async def run(self, index: int) -> None:
@@ -158,6 +169,10 @@ class Session:
         """Close both client connections (the kernel keeps running)."""
         self.client.close()
         self.http.close()
+
+
+def _without_source(cell: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in cell.items() if k != "source"}
 
 
 async def open_session(
@@ -288,6 +303,7 @@ def summary_rows(results: Results) -> tuple[list[tuple[object, ...]], bool]:
                 f"{mid:.1f}",
                 f"{percentile(ms, 10):.1f}-{percentile(ms, 90):.1f}",
                 f"{min(ms):.1f}-{max(ms):.1f}",
+                f"{median([s.sent for s in samples]):,.0f}",
                 f"{median([s.size for s in samples]):,.0f}",
                 f"{median([s.findings for s in samples]):.0f}",
                 f"{median([s.cpu_ms for s in samples]):.1f}",
@@ -446,7 +462,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         asyncio.run(one_run(args, run, results))
     print("\n".join(results.notes))
     rows, met = summary_rows(results)
-    headers = ("case", "n", "median ms", "p10-p90", "min-max", "resp B", "findings")
+    headers = (
+        "case", "n", "median ms", "p10-p90", "min-max", "req B", "resp B", "findings"
+    )  # fmt: skip
     more = ("server CPU ms", "decode ms", "goal ms", "verdict")
     print(table((*headers, *more), rows))
     print(

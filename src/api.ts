@@ -3,10 +3,11 @@ import { ServerConnection } from '@jupyterlab/services';
 import type {
   CheckRequest,
   CheckResponse,
+  Diagnostic,
   RulesResponse,
   VersionResponse
 } from './_schema';
-import { HeldAnswers, IAnswer } from './delta';
+import { HeldAnswers, IAnswer, IRelativeRequest } from './delta';
 import { requestAPI } from './request';
 
 export type {
@@ -144,24 +145,38 @@ export class NbGuardClient {
     signal?: AbortSignal
   ): Promise<CheckResponse> {
     // A notebook's checks are answered relative to the answer it holds (only
-    // the cells whose findings changed travel); the full list is rebuilt here.
+    // the cells whose findings changed travel back, and only the sources that
+    // changed travel there); the full list is rebuilt here.
     const held = body.path ? this._heldFor(body.path) : null;
-    const since = held?.latest ?? null;
-    let data = await this._postCheck(since ? { ...body, since } : body, signal);
-    let diagnostics = held ? held.absorb(data) : data.diagnostics;
+    const sources = new Map(body.cells.map(cell => [cell.id, cell.source]));
+    let data: IAnswer & { kernel?: unknown };
+    let diagnostics: Diagnostic[] | null = null;
+    try {
+      data = await this._postCheck(held ? held.relative(body) : body, signal);
+      diagnostics = held ? held.absorb(data, sources) : [...data.diagnostics];
+    } catch (reason) {
+      if (
+        !held ||
+        !(reason instanceof ServerConnection.ResponseError) ||
+        reason.response.status !== 409
+      ) {
+        throw reason;
+      }
+      data = { diagnostics: [] }; // the server no longer holds our answer
+    }
     if (diagnostics === null) {
-      held!.clear(); // relative to an answer we no longer hold: ask in full
+      held!.clear(); // ask in full: every source, no since
       data = await this._postCheck(body, signal);
-      diagnostics = held!.absorb(data);
+      diagnostics = held!.absorb(data, sources) ?? [...data.diagnostics];
     }
     return {
-      diagnostics: diagnostics ?? data.diagnostics,
+      diagnostics,
       kernel: isObject(data.kernel) ? data.kernel : null
     } as CheckResponse;
   }
 
   private async _postCheck(
-    body: CheckRequest,
+    body: CheckRequest | IRelativeRequest,
     signal?: AbortSignal
   ): Promise<IAnswer & { kernel?: unknown }> {
     const init: RequestInit = {

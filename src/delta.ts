@@ -1,4 +1,15 @@
-import type { Diagnostic } from './api';
+import type { CheckCell, CheckRequest, Diagnostic } from './api';
+
+/**
+ * A `check` request relative to an answer held: `since` names it, and a cell
+ * whose source is the one sent for that answer leaves it out.
+ */
+export interface IRelativeRequest extends Omit<CheckRequest, 'cells'> {
+  readonly since: string;
+  readonly cells: ReadonlyArray<
+    Omit<CheckCell, 'source'> & { source?: string }
+  >;
+}
 
 /**
  * A `check` answer as the server sends it: in full, or relative to an answer
@@ -13,6 +24,14 @@ export interface IAnswer {
 }
 
 type Groups = Map<string | null, Diagnostic[]>;
+
+/**
+ * What is held per answer: its findings by cell, and the sources sent for it.
+ */
+interface IHeld {
+  readonly groups: Groups;
+  readonly sources: ReadonlyMap<string, string>;
+}
 
 /**
  * The last few answers one notebook's checks received, to rebuild relative
@@ -35,15 +54,42 @@ export class HeldAnswers {
   }
 
   /**
+   * `body` relative to the newest answer held: with `since`, and without the
+   * sources sent unchanged for it. `body` itself when nothing is held.
+   */
+  relative(body: CheckRequest): CheckRequest | IRelativeRequest {
+    const since = this.latest;
+    const base = since === null ? undefined : this._held.get(since);
+    if (since === null || !base) {
+      return body;
+    }
+    const cells = body.cells.map(cell => {
+      if (base.sources.get(cell.id) !== cell.source) {
+        return cell;
+      }
+      const rest: Omit<CheckCell, 'source'> & { source?: string } = { ...cell };
+      delete rest.source;
+      return rest;
+    });
+    return { ...body, since, cells };
+  }
+
+  /**
    * Take in an answer and return its full list of findings, or null when it
    * is relative to an answer no longer held (ask again without `since`).
+   *
+   * @param answer The server's answer.
+   * @param sources The sources (by cell id) the request stood for.
    */
-  absorb(answer: IAnswer): Diagnostic[] | null {
+  absorb(
+    answer: IAnswer,
+    sources: ReadonlyMap<string, string> = new Map()
+  ): Diagnostic[] | null {
     let groups: Groups;
     if (answer.since === undefined) {
       groups = group(answer.diagnostics);
     } else {
-      const base = this._held.get(answer.since);
+      const base = this._held.get(answer.since)?.groups;
       if (!base || !answer.changed_cells || !answer.cells) {
         return null;
       }
@@ -59,7 +105,7 @@ export class HeldAnswers {
       );
     }
     if (answer.revision !== undefined) {
-      this._remember(answer.revision, groups);
+      this._remember(answer.revision, { groups, sources });
     }
     return ([] as Diagnostic[]).concat(...groups.values());
   }
@@ -72,15 +118,15 @@ export class HeldAnswers {
     this._order.length = 0;
   }
 
-  private _remember(revision: string, groups: Groups): void {
-    this._held.set(revision, groups);
+  private _remember(revision: string, held: IHeld): void {
+    this._held.set(revision, held);
     this._order.push(revision);
     while (this._order.length > this._keep) {
       this._held.delete(this._order.shift()!);
     }
   }
 
-  private readonly _held = new Map<string, Groups>();
+  private readonly _held = new Map<string, IHeld>();
   private readonly _order: string[] = [];
 }
 

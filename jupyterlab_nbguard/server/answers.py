@@ -10,6 +10,10 @@ by page position, then cell id), so the client rebuilds the full list by
 concatenating groups in that order: it never sorts or filters findings itself.
 An unknown or forgotten ``since`` (another server, an old revision) gets the
 full answer, which a client tells by the absent ``since``.
+
+The request side works the same way: with ``since``, a cell may leave out its
+source, which is then the one it had in the request ``since`` answered (kept
+here with the answer), so an edit sends one source, not the whole notebook.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from ..engine import Diagnostic
+from ..engine import Cell, Diagnostic
 
 #: A cell's findings as their JSON texts, by cell id (None: the notebook).
 Groups = dict[str | None, tuple[str, ...]]
@@ -49,20 +53,34 @@ class Answers:
     def __init__(self, keep: int = 64) -> None:
         self.keep = keep
         self._sent: OrderedDict[str, Groups] = OrderedDict()
+        self._cells: dict[str, dict[str, Cell]] = {}
+
+    def cells(self, since: str | None) -> dict[str, Cell] | None:
+        """The cells of the request ``since`` answered, by id; None if not held.
+
+        A request with ``since`` may leave out the sources that did not change.
+        """
+        return self._cells.get(since) if since is not None else None
 
     def reply(
         self,
         diagnostics: Sequence[Diagnostic],
         kernel: dict[str, Any] | None,
         since: str | None = None,
+        cells: Sequence[Cell] = (),
     ) -> str:
-        """The answer's JSON text: in full, or changes since ``since`` if held."""
+        """The answer's JSON text: in full, or changes since ``since`` if held.
+
+        ``cells`` are the request's, kept with the answer for :meth:`cells`.
+        """
         groups = groups_of(diagnostics)
         revision = secrets.token_urlsafe(12)
         base = self._sent.get(since) if since is not None else None
         self._sent[revision] = groups
+        self._cells[revision] = {cell.id: cell for cell in cells}
         while len(self._sent) > self.keep:
-            self._sent.popitem(last=False)
+            forgotten, _groups = self._sent.popitem(last=False)
+            self._cells.pop(forgotten, None)
         head = (
             f'"kernel":{json.dumps(kernel, separators=_COMPACT)},'
             f'"revision":{json.dumps(revision)}'

@@ -20,6 +20,7 @@ from .namespace import NamespaceUnavailable, read_namespace
 from .openapi import openapi_document
 from .overrides import FEATURES, parse_overrides
 from .requests import (
+    UnknownSinceError,
     http_error,
     optional_string,
     optional_strings,
@@ -135,13 +136,25 @@ class CheckHandler(NbGuardHandler):
     async def post(self) -> None:
         """Check the cells in the body against the kernel's history, if any."""
         data = parse_body(self.request.body, self.max_body_bytes)
+        since = optional_string(data, "since")
+        try:
+            cells = parse_cells(data, self.checks.answers.cells(since))
+        except UnknownSinceError as error:
+            if since is None:
+                message = f"{error.where}.source must be a string"
+                raise http_error(400, message) from error
+            message = (
+                f"{error.where}.source is missing and since names no answer this "
+                "server holds: send every source"
+            )
+            raise http_error(409, message) from error
         request = CheckRequest(
-            cells=parse_cells(data),
+            cells=cells,
             kernel_id=optional_string(data, "kernel_id"),
             select=optional_strings(data, "select"),
             ignore=optional_strings(data, "ignore"),
             overrides=parse_overrides(data),
-            since=optional_string(data, "since"),
+            since=since,
         )
         optional_string(data, "path")
         if request.kernel_id is not None:
@@ -154,7 +167,9 @@ class CheckHandler(NbGuardHandler):
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
         self.reply(
-            self.checks.answers.reply(result.diagnostics, result.kernel, request.since)
+            self.checks.answers.reply(
+                result.diagnostics, result.kernel, request.since, request.cells
+            )
         )
 
 

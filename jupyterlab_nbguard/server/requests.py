@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from tornado import web
@@ -71,8 +72,15 @@ def optional_strings(data: dict[str, Any], field: str) -> list[str] | None:
     return value
 
 
-def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
-    """Read ``cells`` as the contract's ``[Cell]``."""
+def parse_cells(
+    data: dict[str, Any], held: Mapping[str, Cell] | None = None
+) -> tuple[Cell, ...]:
+    """Read ``cells`` as the contract's ``[Cell]``.
+
+    ``held`` are the cells of the request that the body's ``since`` answered:
+    a cell without a ``source`` keeps the source it had there (the client
+    sends only the sources that changed). Without ``held`` every cell needs one.
+    """
     raw = data.get("cells")
     if raw is None:
         raise http_error(400, "cells is required: a list of {id, cell_type, source}")
@@ -87,11 +95,14 @@ def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
         if cell_type not in ("code", "markdown", "raw"):
             raise http_error(400, f"{where}.cell_type must be code, markdown or raw")
         source = item.get("source")
-        if isinstance(source, list) and all(isinstance(s, str) for s in source):
-            source = "".join(source)  # nbformat's multi-line form
-        if not isinstance(source, str):
-            raise http_error(400, f"{where}.source must be a string")
-        source = without_lone_surrogates(source)
+        if source is None and "source" not in item:
+            source = _held_source(held, cell_id, where)
+        else:
+            if isinstance(source, list) and all(isinstance(s, str) for s in source):
+                source = "".join(source)  # nbformat's multi-line form
+            if not isinstance(source, str):
+                raise http_error(400, f"{where}.source must be a string")
+            source = without_lone_surrogates(source)
         count = item.get("execution_count")
         if count is not None and (
             not isinstance(count, int) or isinstance(count, bool) or count < 0
@@ -101,6 +112,26 @@ def parse_cells(data: dict[str, Any]) -> tuple[Cell, ...]:
             )
         cells.append(Cell(cell_id, cell_type, source, count))
     return tuple(cells)
+
+
+class UnknownSinceError(Exception):
+    """A cell omitted its source, but no held answer says what it was."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"{where}.source")
+        #: The field, e.g. ``cells[3]``.
+        self.where = where
+
+
+def _held_source(held: Mapping[str, Cell] | None, cell_id: str, where: str) -> str:
+    if held is None:
+        raise UnknownSinceError(where)
+    cell = held.get(cell_id)
+    if cell is None:
+        raise http_error(
+            400, f"{where}.source is required: the cell was not in the since request"
+        )
+    return cell.source
 
 
 def cell_id_of(item: object, where: str, seen: set[str]) -> str:

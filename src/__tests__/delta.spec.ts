@@ -139,6 +139,68 @@ describe('NbGuardClient.check with held answers', () => {
     expect(second.diagnostics).toEqual([A1]);
   });
 
+  it('leaves out the sources sent unchanged for the held answer', async () => {
+    const client = new NbGuardClient(settings);
+    const two: CheckRequest = {
+      ...body,
+      cells: [
+        { id: 'a', cell_type: 'code', source: 'x = 1', execution_count: 1 },
+        { id: 'b', cell_type: 'code', source: 'y = x', execution_count: 2 }
+      ]
+    };
+    makeRequest.mockResolvedValueOnce(
+      reply({ diagnostics: [], kernel: null, revision: 'r1' })
+    );
+    await client.check(two);
+    expect(sentBody(0).cells).toEqual(two.cells);
+    // When only b's source changed
+    const edited: CheckRequest = {
+      ...two,
+      cells: [two.cells[0], { ...two.cells[1], source: 'y = x + 1' }]
+    };
+    makeRequest.mockResolvedValueOnce(
+      reply({
+        diagnostics: [],
+        kernel: null,
+        revision: 'r2',
+        since: 'r1',
+        changed_cells: [],
+        cells: []
+      })
+    );
+    await client.check(edited);
+    // Then a goes without its source and b with its new one
+    expect(sentBody(1).since).toBe('r1');
+    expect(sentBody(1).cells).toEqual([
+      { id: 'a', cell_type: 'code', execution_count: 1 },
+      { id: 'b', cell_type: 'code', source: 'y = x + 1', execution_count: 2 }
+    ]);
+  });
+
+  it('sends every source again after a 409', async () => {
+    const client = new NbGuardClient(settings);
+    makeRequest.mockResolvedValueOnce(
+      reply({ diagnostics: [A1], kernel: null, revision: 'r1' })
+    );
+    await client.check(body);
+    makeRequest.mockResolvedValueOnce({
+      ok: false,
+      status: 409,
+      statusText: 'Conflict',
+      headers: new Headers(),
+      text: async () => '{"message": "send every source"}',
+      json: async () => ({ message: 'send every source' })
+    } as unknown as Response);
+    makeRequest.mockResolvedValueOnce(
+      reply({ diagnostics: [B1], kernel: null, revision: 'r9' })
+    );
+    const answer = await client.check(body);
+    expect(makeRequest).toHaveBeenCalledTimes(3);
+    expect(sentBody(2).since).toBeUndefined();
+    expect(sentBody(2).cells).toEqual(body.cells);
+    expect(answer.diagnostics).toEqual([B1]);
+  });
+
   it('asks again in full when the answer is relative to an unknown one', async () => {
     const client = new NbGuardClient(settings);
     makeRequest.mockResolvedValueOnce(

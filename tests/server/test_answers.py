@@ -112,3 +112,54 @@ async def test_a_rerun_with_a_kernel_rebuilds_to_the_full_answer(
     assert rebuild(full, delta) == plain["diagnostics"]
     assert delta["kernel"] == plain["kernel"]
     tab.close()
+
+
+async def test_with_since_a_cell_may_leave_out_an_unchanged_source(nbguard):
+    # Given a full answer to the whole notebook
+    cells = notebook(12)
+    full = await nbguard("check", method="POST", body={"cells": cells})
+    # When the next request sends only the edited cell's source
+    edited = notebook(12, {4: "a4 = 1\nb4 = 1"})
+    slim = [
+        c if c["id"] == "c4" else {k: v for k, v in c.items() if k != "source"}
+        for c in edited
+    ]
+    body = {"cells": slim, "since": full["revision"]}
+    delta = await nbguard("check", method="POST", body=body)
+    # Then the server took the other sources from that request
+    plain = await nbguard("check", method="POST", body={"cells": edited})
+    assert rebuild(full, delta) == plain["diagnostics"]
+
+
+async def test_a_left_out_source_without_a_held_answer_is_a_conflict(nbguard):
+    from tornado.httpclient import HTTPClientError
+
+    slim = [{"id": "c0", "cell_type": "code"}]
+    for since, status, says in (
+        ("forgotten", 409, b"send every source"),
+        (None, 400, b"cells[0].source must be a string"),
+    ):
+        body = {"cells": slim, "since": since}
+        try:
+            await nbguard("check", method="POST", body=body)
+        except HTTPClientError as error:
+            assert error.code == status
+            assert says in error.response.body
+        else:
+            raise AssertionError("a missing source was accepted")
+
+
+async def test_a_left_out_source_of_a_new_cell_is_a_bad_request(nbguard):
+    from tornado.httpclient import HTTPClientError
+
+    full = await nbguard("check", method="POST", body={"cells": notebook(2)})
+    slim = [{"id": "new", "cell_type": "code"}]
+    try:
+        await nbguard(
+            "check", method="POST", body={"cells": slim, "since": full["revision"]}
+        )
+    except HTTPClientError as error:
+        assert error.code == 400
+        assert b"cells[0].source is required" in error.response.body
+    else:
+        raise AssertionError("a new cell without a source was accepted")
