@@ -71,7 +71,7 @@ export function registerActionCommands(
         ? trans.__('Re-run to Refresh')
         : trans.__('Run Stale Cells in Page Order'),
     trans.__(
-      'Run the cells nbguard finds stale, top to bottom, through the normal execution'
+      'Run the cells found stale, top to bottom, through the normal execution'
     ),
     args => actions.runStale(actionArgs(args))
   );
@@ -103,7 +103,7 @@ export function registerActionCommands(
   add(
     ActionIDs.ignoreHere,
     () => trans.__('Ignore Finding Here'),
-    trans.__('Add # nbguard: ignore[CODE] to the line of the finding'),
+    trans.__('Add an ignore comment for the rule of the finding to its line'),
     args => actions.ignore(actionArgs(args))
   );
 
