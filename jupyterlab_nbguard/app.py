@@ -51,6 +51,7 @@ class NbGuardApp(ExtensionApp):
         # One worker: the engine's caches are not shared across threads, and
         # checks stay off the event loop that proxies kernel messages.
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
+        self.pool.submit(self.engine.warm_up)
         self.observer = ExecutionObserver(self.store)
         self.sessions = KernelSessions(self.store)
         assert self.serverapp is not None  # set before settings are initialised

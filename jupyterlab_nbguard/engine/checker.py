@@ -31,6 +31,15 @@ class Engine:
         self._memo = DiagnosticMemo()
         self._per_cell = PerCellFindings()
 
+    def warm_up(self) -> None:
+        """Load what the first analysis needs, so no check pays for it.
+
+        IPython's input transformer (for cells with magics) is imported on
+        first use, about 70 ms; the server calls this in its worker thread
+        when it starts, off the event loop.
+        """
+        self.facts.facts("%time _nbguard_warm_up = 1\n!true")
+
     def replay(
         self, timeline: Timeline | None, executions: Sequence[Execution]
     ) -> Timeline:
