@@ -130,12 +130,13 @@ function RelatedList(props: {
     return null;
   }
   return (
-    <ul className="jp-nbguard-DiagnosticsPanel-related">
+    // Not a list: the finding rows are the panel's only list items.
+    <div className="jp-nbguard-DiagnosticsPanel-related">
       {diagnostic.related.map((related: Related, i) => {
         const target = relatedTarget(related, context.positions);
         const label = targetLabel(context.trans, target);
         return (
-          <li key={i} className="jp-nbguard-DiagnosticsPanel-relatedItem">
+          <div key={i} className="jp-nbguard-DiagnosticsPanel-relatedItem">
             {target.kind === 'cell' ? (
               <CellLink
                 label={label}
@@ -150,10 +151,10 @@ function RelatedList(props: {
               </span>
             )}{' '}
             {related.message}
-          </li>
+          </div>
         );
       })}
-    </ul>
+    </div>
   );
 }
 

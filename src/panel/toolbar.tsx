@@ -108,7 +108,10 @@ export function FilterBar(props: {
         type="search"
         className="jp-nbguard-FilterBar-text"
         aria-label={trans.__('Filter findings by text')}
-        placeholder={trans.__('Filter (name, message, rule, cell)')}
+        placeholder={trans.__('Filter findings')}
+        title={trans.__(
+          'Shows findings whose message, name, rule or cell contains this text'
+        )}
         value={filter.text}
         onChange={event => onFilter({ ...filter, text: event.target.value })}
       />
