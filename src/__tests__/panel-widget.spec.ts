@@ -358,10 +358,16 @@ describe('Notebook Health panel', () => {
     expect(h.reads).toEqual(['k1']);
     expect(section.textContent).toContain('old_df');
     expect(section.textContent).toContain('DataFrame, 3.0 MB');
-    // The action is the actions plugin's, for that name alone
-    (
-      section.querySelector('.jp-nbguard-Actions-button') as HTMLButtonElement
-    ).click();
+    // The action is the actions plugin's, for that name alone, and only
+    // there: the notebook-level row links to the section instead
+    const buttons = h.widget.node.querySelectorAll(
+      '.jp-nbguard-Actions-button'
+    );
+    expect(buttons).toHaveLength(1);
+    expect(section.contains(buttons[0])).toBe(true);
+    button(h.widget, 'Show the names live in the kernel').click();
+    expect(document.activeElement).toBe(buttons[0]);
+    (buttons[0] as HTMLButtonElement).click();
     await rendered();
     expect(h.ran).toEqual(['old_df']);
     // The namespace is read once per check, not at every render

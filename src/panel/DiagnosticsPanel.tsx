@@ -202,7 +202,14 @@ export class DiagnosticsPanel extends ReactWidget {
       openRule: code => this.options.openRule?.(code),
       actionsFor: diagnostic =>
         actions ? actions.actionsFor(panel, diagnostic) : [],
-      runAction: action => runAction(action)
+      runAction: action => runAction(action),
+      showOrphans: () => {
+        const section = this.node.querySelector<HTMLElement>(
+          '.jp-nbguard-DiagnosticsPanel-orphans'
+        );
+        section?.scrollIntoView?.({ block: 'start' });
+        section?.querySelector<HTMLElement>('button')?.focus();
+      }
     };
   }
 

@@ -50,6 +50,10 @@ export interface IRowContext {
    * Run a quick action the user clicked.
    */
   runAction(action: INbGuardAction): void;
+  /**
+   * Bring the section of names live only in the kernel into view.
+   */
+  showOrphans(): void;
 }
 
 /**
@@ -191,6 +195,14 @@ export function ActionButtons(props: {
 }
 
 /**
+ * Whether a finding is the notebook-level list of orphan names (NBG203
+ * without a cell), whose names the orphans section shows one by one.
+ */
+function listsOrphans(diagnostic: Diagnostic): boolean {
+  return diagnostic.code === 'NBG203' && diagnostic.cell_id === null;
+}
+
+/**
  * One finding of the Health panel.
  *
  * The row's main button (rule and, when grouped by rule, the cell) is the
@@ -301,11 +313,28 @@ export function FindingRow(props: {
         context={context}
         tabIndex={tabIndex}
       />
-      <ActionButtons
-        actions={context.actionsFor(diagnostic)}
-        context={context}
-        tabIndex={tabIndex}
-      />
+      {listsOrphans(diagnostic) ? (
+        // Its names, each with its actions, are in the section below.
+        <div className="jp-nbguard-Actions">
+          <button
+            type="button"
+            className="jp-nbguard-Link"
+            tabIndex={tabIndex}
+            onClick={event => {
+              event.stopPropagation();
+              context.showOrphans();
+            }}
+          >
+            {trans.__('Show the names live in the kernel')}
+          </button>
+        </div>
+      ) : (
+        <ActionButtons
+          actions={context.actionsFor(diagnostic)}
+          context={context}
+          tabIndex={tabIndex}
+        />
+      )}
     </li>
   );
 }
