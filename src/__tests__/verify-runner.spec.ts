@@ -282,3 +282,79 @@ describe('VerifyRunner', () => {
     expect(outcome.stoppedAt).toBe('a');
   });
 });
+
+/**
+ * A kernel that also takes queued cells (as Run All sends them); each answer
+ * comes from `auto`.
+ */
+class QueueingSession extends FakeSession {
+  executeQueued(
+    cells: ReadonlyArray<IRunCell>
+  ): ReadonlyArray<Promise<ExecutionResult>> {
+    this.log.push(`queue ${cells.map(c => c.id).join(',')}`);
+    return cells.map(c =>
+      Promise.resolve(this.auto.get(c.id)?.shift() ?? 'ok')
+    );
+  }
+}
+
+describe('VerifyRunner with a host that queues', () => {
+  it('sends the cells in batches that end at a cell expected to raise', async () => {
+    // Given cells with an expected error and a skipped cell in between
+    const session = new QueueingSession();
+    session.auto.set('raises', ['error']);
+    const runner = new VerifyRunner({
+      cells: [
+        cell('a'),
+        cell('raises', { expectError: true }),
+        cell('b'),
+        cell('skipped', { skip: true }),
+        cell('c')
+      ],
+      host: session,
+      stopOnError: true
+    });
+    const current: Array<string | null> = [];
+    runner.progressChanged.connect((_, p) => current.push(p.cellId));
+
+    // When it runs
+    const outcome = await runner.run();
+
+    // Then two batches were queued, the skipped cell in neither
+    expect(session.log).toEqual(['restart', 'queue a,raises', 'queue b,c']);
+    expect(outcome.ended).toBe('completed');
+    expect([...outcome.ran]).toEqual(['a', 'raises', 'b', 'c']);
+    // And progress still named each cell in turn
+    expect(current).toEqual([null, 'a', 'raises', 'b', 'c', null]);
+  });
+
+  it('stops at an unexpected error in a batch; what the kernel aborted did not run', async () => {
+    const session = new QueueingSession();
+    session.auto.set('bug', ['error']);
+    session.auto.set('after', ['aborted']);
+    const runner = new VerifyRunner({
+      cells: [cell('a'), cell('bug'), cell('after')],
+      host: session,
+      stopOnError: true
+    });
+    const outcome = await runner.run();
+    expect(session.log).toEqual(['restart', 'queue a,bug,after']);
+    expect(outcome.ended).toBe('error');
+    expect(outcome.stoppedAt).toBe('bug');
+    expect([...outcome.ran]).toEqual(['a', 'bug']);
+  });
+
+  it('runs one cell at a time when it continues past errors', async () => {
+    const session = new QueueingSession();
+    session.auto.set('bug', ['error']);
+    okAll(session, ['after']);
+    const runner = new VerifyRunner({
+      cells: [cell('bug'), cell('after')],
+      host: session,
+      stopOnError: false
+    });
+    const outcome = await runner.run();
+    expect(session.log).toEqual(['restart', 'execute bug', 'execute after']);
+    expect([...outcome.ran]).toEqual(['bug', 'after']);
+  });
+});

@@ -210,7 +210,14 @@ export function activateVerify(
       }
       const session = new VerifySession({ panel, client, store, trans });
       show(session);
-      session.changed.connect(refresh);
+      // (the command's state follows the phase, not every cell's progress)
+      let phase = session.phase;
+      session.changed.connect(() => {
+        if (session.phase !== phase) {
+          phase = session.phase;
+          refresh();
+        }
+      });
       running.add(panel);
       records.started(session);
       try {

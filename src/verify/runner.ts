@@ -44,6 +44,20 @@ export interface IRunHost {
    */
   execute(cell: IRunCell, index: number): Promise<ExecutionResult>;
   /**
+   * Queue several code cells at once, in order, as Run All does: the kernel
+   * runs them back to back instead of waiting for a round trip and a repaint
+   * between cells. Each cell is shown as running while it is the first one
+   * not finished. Optional: without it, cells run one at a time.
+   *
+   * @param cells The cells, in page order.
+   * @param first The position of the first of them among the code cells.
+   * @returns One result per cell, in the same order.
+   */
+  executeQueued?(
+    cells: ReadonlyArray<IRunCell>,
+    first: number
+  ): ReadonlyArray<Promise<ExecutionResult>>;
+  /**
    * Interrupt the kernel.
    */
   interrupt(): Promise<void>;
@@ -115,8 +129,14 @@ export interface IRunOutcome {
 }
 
 /**
- * Runs the code cells of a notebook top to bottom after a restart, one at a
- * time, and reports progress. It never compares outputs.
+ * Runs the code cells of a notebook top to bottom after a restart and reports
+ * progress. It never compares outputs.
+ *
+ * With a host that can queue (`executeQueued`) and the run stopping at the
+ * first unexpected error, the cells are sent in batches, each ending at a
+ * cell expected to raise: the kernel aborts what is queued behind an error,
+ * which is what stopping means, while an expected error must not cost the
+ * cells after it. Otherwise (continuing past errors) one cell at a time.
  */
 export class VerifyRunner {
   /**
@@ -191,6 +211,8 @@ export class VerifyRunner {
     });
     let ended: RunEnd = 'completed';
     let stoppedAt: string | null = null;
+    const queued = new Map<number, Promise<ExecutionResult>>();
+    const pipelined = this._stopOnError && !!this._host.executeQueued;
     try {
       for (let index = 0; index < this._cells.length; index++) {
         const cell = this._cells[index];
@@ -201,8 +223,16 @@ export class VerifyRunner {
         if (cell.skip) {
           continue;
         }
+        if (pipelined && !queued.has(index)) {
+          this._queueBatch(index, queued);
+        }
         this._emit({ phase: 'running', current: index, cellId: cell.id });
-        const result = await this._executeWatched(cell, index, () => died);
+        const result = await this._executeWatched(
+          cell,
+          index,
+          () => died,
+          queued.get(index)
+        );
         if (died || this._cancelled) {
           ended = died ? 'died' : 'cancelled';
           stoppedAt = cell.id;
@@ -239,14 +269,18 @@ export class VerifyRunner {
   private async _executeWatched(
     cell: IRunCell,
     index: number,
-    hasDied: () => boolean
+    hasDied: () => boolean,
+    queued?: Promise<ExecutionResult>
   ): Promise<ExecutionResult | null> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const woken = new Promise<null>(resolve => {
         this._wake = () => resolve(null);
       });
+      // (a queued cell the kernel aborted is tried again on its own)
+      const running =
+        attempt === 0 && queued ? queued : this._host.execute(cell, index);
       const result = await Promise.race([
-        this._host.execute(cell, index).catch((): ExecutionResult => 'error'),
+        running.catch((): ExecutionResult => 'error'),
         woken
       ]);
       this._wake = null;
@@ -255,6 +289,36 @@ export class VerifyRunner {
       }
     }
     return 'error';
+  }
+
+  /**
+   * Queue the cells from `start` up to the next one expected to raise (or the
+   * end), skipped ones left out, and keep their results by position.
+   */
+  private _queueBatch(
+    start: number,
+    queued: Map<number, Promise<ExecutionResult>>
+  ): void {
+    const positions: number[] = [];
+    for (let index = start; index < this._cells.length; index++) {
+      const cell = this._cells[index];
+      if (cell.skip) {
+        continue;
+      }
+      positions.push(index);
+      if (cell.expectError) {
+        break;
+      }
+    }
+    const results = this._host.executeQueued!(
+      positions.map(index => this._cells[index]),
+      start
+    );
+    positions.forEach((index, i) => {
+      // (a result nobody awaits, after a stop, must not reject unhandled)
+      const result = results[i].catch((): ExecutionResult => 'error');
+      queued.set(index, result);
+    });
   }
 
   private _emit(change: Omit<IRunProgress, 'total' | 'started'>): void {
