@@ -183,10 +183,14 @@ class NamespaceHandler(NbGuardHandler):
         self.require_kernel(kernel_id)
         if self.kernel_language(kernel_id) != "python":
             raise http_error(400, "kernel_id: only IPython kernels can be probed")
+        session, snapshot = self.sessions.snapshot(kernel_id)
         try:
             names = await read_namespace(self.kernel_manager.get_kernel(kernel_id))
         except NamespaceUnavailable as error:
             raise http_error(409, str(error)) from error
+        # What checks weigh orphans with, too: a silent request (the panel's
+        # Delete from kernel) changes the namespace but not the history.
+        session.live_names = (len(snapshot.executions), names)
         self.reply(
             {
                 "names": [

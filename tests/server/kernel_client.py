@@ -81,6 +81,7 @@ class KernelWebsocket:
         cell_id: str | None = None,
         *,
         stop_on_error: bool = True,
+        silent: bool = False,
         **metadata: Any,
     ) -> str:
         """Send an ``execute_request`` without waiting; return its msg_id.
@@ -94,8 +95,8 @@ class KernelWebsocket:
             "execute_request",
             content={
                 "code": code,
-                "silent": False,
-                "store_history": True,
+                "silent": silent,
+                "store_history": not silent,
                 "stop_on_error": stop_on_error,
             },
             metadata=metadata,
@@ -138,11 +139,14 @@ class KernelWebsocket:
         cell_id: str | None = None,
         *,
         stop_on_error: bool = True,
+        silent: bool = False,
         timeout: float = 30,
         **metadata: Any,
     ) -> dict[str, Any]:
         """Execute ``code`` and return the content of its ``execute_reply``."""
-        msg_id = self.request(code, cell_id, stop_on_error=stop_on_error, **metadata)
+        msg_id = self.request(
+            code, cell_id, stop_on_error=stop_on_error, silent=silent, **metadata
+        )
         [reply] = await self.wait_replies(msg_id, timeout=timeout)
         return reply
 

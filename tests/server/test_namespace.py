@@ -72,6 +72,33 @@ async def test_deleted_but_live_reports_only_live_names_with_their_size(
     assert any(d["cell_id"] == "uses" for d in orphans)
 
 
+async def test_a_silent_del_read_back_through_namespace_reaches_the_next_check(
+    jp_ws_fetch, start_kernel, nbguard
+):
+    # Given an orphan reported by a check (its namespace read and remembered)
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    await ws.run("blob = 'x' * 1000", "deleted")
+    cells = [{"id": "other", "cell_type": "code", "source": "y = 1"}]
+    await ws.run("y = 1", "other")
+    body = {"cells": cells, "kernel_id": kernel_id}
+
+    def orphans(result):
+        top = [d for d in result["diagnostics"] if d["code"] == "NBG203"]
+        return [name for d in top if d["cell_id"] is None for name in d["names"]]
+
+    assert orphans(await nbguard("check", method="POST", body=body)) == ["blob"]
+    # When the name is deleted by a silent request (as *Delete from kernel*
+    # does: no history entry) and the namespace is read again
+    reply = await ws.run("del blob", silent=True)
+    assert reply["status"] == "ok"
+    names = await nbguard("kernels", kernel_id, "namespace")
+    assert "blob" not in {n["name"] for n in names["names"]}
+    # Then the next check no longer reports it
+    assert orphans(await nbguard("check", method="POST", body=body)) == []
+    ws.close()
+
+
 async def test_namespace_of_unknown_kernel_is_404(jp_fetch):
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-nbguard", "kernels", "nope", "namespace")
