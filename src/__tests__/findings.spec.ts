@@ -2,7 +2,6 @@ import { nullTranslator } from '@jupyterlab/translation';
 
 import type { Diagnostic } from '../api';
 import {
-  cellLabel,
   countBySeverity,
   describeCounts,
   formatFinding,
@@ -15,8 +14,6 @@ import {
   worstSeverity
 } from '../findings';
 import { DEFAULT_SETTINGS, parseSettings } from '../settings';
-
-const trans = nullTranslator.load('jupyterlab_nbguard');
 
 function finding(
   cellId: string | null,
@@ -110,14 +107,6 @@ describe('findings', () => {
   });
 
   describe('labels and counts', () => {
-    it('labels cells by execution count, else by position', () => {
-      // Given cells with and without an execution count
-      // Then the label is `[n]` or `cell i`
-      expect(cellLabel(trans, 3, 0)).toBe('[3]');
-      expect(cellLabel(trans, null, 3)).toBe('cell 4');
-      expect(cellLabel(trans, null, -1)).toBe('deleted cell');
-    });
-
     it('formats a finding as rule (code): message', () => {
       // Given a finding
       // Then its text names rule and code
