@@ -3,7 +3,7 @@ import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { listedFindings, placeFindings } from './findings';
+import { listedFindings, navigableFindings, placeFindings } from './findings';
 import { shieldIcon } from './icons';
 import { cellRefs, neighbourFinding, revealFinding } from './navigation';
 import { PANEL_ID, type INbGuard } from './tokens';
@@ -122,7 +122,7 @@ export function registerCommands(
     }
     const notebook = panel.content;
     const placed = placeFindings(
-      listedFindings(findings.diagnostics, guard.settings.showInfo),
+      navigableFindings(findings.diagnostics, guard.settings.showInfo),
       cellRefs(notebook)
     );
     const editor = notebook.activeCell?.editor ?? null;

@@ -197,6 +197,23 @@ export function underlinedFindings(
 }
 
 /**
+ * The findings *Go to Next/Previous Finding* visits: those the editor shows
+ * (info only when info findings are underlined), so the keys never stop on
+ * something the cell does not display.
+ *
+ * @param diagnostics The notebook's findings.
+ * @param showInfo Where info findings appear.
+ */
+export function navigableFindings(
+  diagnostics: ReadonlyArray<Diagnostic>,
+  showInfo: ShowInfo
+): ReadonlyArray<Diagnostic> {
+  return showInfo === 'underlines'
+    ? diagnostics
+    : diagnostics.filter(d => !isQuiet(d));
+}
+
+/**
  * The findings the cell marker shows: problems only, never info.
  *
  * @param diagnostics The findings about one cell.

@@ -66,8 +66,10 @@ export function neighbourFinding(
     if (cursor === null) {
       return direction;
     }
+    // A finding without a range stands for the whole cell: before its text,
+    // as placeFindings orders it.
     return compare(
-      item.diagnostic.range?.start ?? { line: 0, column: 0 },
+      item.diagnostic.range?.start ?? { line: -1, column: -1 },
       cursor
     );
   };
@@ -109,6 +111,9 @@ export async function revealFinding(
   notebook.activeCellIndex = index;
   const cell = notebook.widgets[index];
   await notebook.scrollToCell(cell, 'center');
+  // A windowed notebook creates a cell's editor when the cell is first shown:
+  // select the range only once it exists, or the next "next" starts from 0:0.
+  await cell.ready;
   const editor = cell.editor;
   if (editor && diagnostic.range !== null) {
     const source = cell.model.sharedModel.getSource();

@@ -8,11 +8,13 @@ import {
   isQuiet,
   listedFindings,
   markedFindings,
+  navigableFindings,
   nextFinding,
   placeFindings,
   underlinedFindings,
   worstSeverity
 } from '../findings';
+import { neighbourFinding } from '../navigation';
 import { DEFAULT_SETTINGS, parseSettings } from '../settings';
 
 function finding(
@@ -245,5 +247,39 @@ describe('quiet info findings', () => {
     expect(listedFindings([info, warning], 'off')).toEqual([warning]);
     expect(isQuiet(info)).toBe(true);
     expect(isQuiet(warning)).toBe(false);
+  });
+
+  describe('navigation skips what the editor does not show', () => {
+    const info = finding('b', null, {
+      code: 'NBG205',
+      rule: 'run-order',
+      severity: 'info'
+    });
+    const stale = finding('b', 2);
+    const later = finding('c', 0, { severity: 'error', code: 'NBG101' });
+
+    it('visits info findings only when they are underlined', () => {
+      const all = [info, stale, later];
+      expect(navigableFindings(all, 'panel')).toEqual([stale, later]);
+      expect(navigableFindings(all, 'off')).toEqual([stale, later]);
+      expect(navigableFindings(all, 'underlines')).toEqual(all);
+    });
+
+    it('moves on from a finding to the next cell, not to a rangeless one before it', () => {
+      // Given the cursor on the stale finding, with a rangeless finding in the
+      // same cell (it stands for the whole cell: before the text)
+      const placed = placeFindings([info, stale, later], CELLS);
+      // When going to the next finding from the stale one's start
+      const next = neighbourFinding(placed, 1, { line: 2, column: 0 }, 1);
+      // Then it is the next cell's, not the rangeless one
+      expect(next?.diagnostic).toBe(later);
+      // And going back from there reaches the stale one, then the rangeless one
+      expect(
+        neighbourFinding(placed, 2, { line: 0, column: 0 }, -1)?.diagnostic
+      ).toBe(stale);
+      expect(
+        neighbourFinding(placed, 1, { line: 2, column: 0 }, -1)?.diagnostic
+      ).toBe(info);
+    });
   });
 });
