@@ -143,7 +143,21 @@ test('stale warning after a cell finishes', async ({ page, tmpPath }) => {
         notebook.activeCellIndex = LOAD;
         notebook.mode = 'command';
         void app.commands.execute('notebook:run-cell');
-        await done;
+        // (a warning that never comes fails the trial instead of hanging)
+        await Promise.race([
+          done,
+          new Promise((_, reject) =>
+            setTimeout(
+              () =>
+                reject(
+                  new Error(
+                    `no stale warning within 20 s: finished ${finished}, marker ${marked}, underline ${underlined}`
+                  )
+                ),
+              20_000
+            )
+          )
+        ]);
         const seen = await painted();
         return {
           marker: marked - finished + (seen - Math.max(marked, underlined)),
