@@ -15,9 +15,7 @@ const positions = new Map([
   ['total', 2]
 ]);
 
-function context(
-  actions: INbGuardAction[] = []
-): IHoverContext & {
+function context(actions: INbGuardAction[] = []): IHoverContext & {
   jumps: Array<[number, ReadonlyArray<string>]>;
   rules: string[];
 } {
