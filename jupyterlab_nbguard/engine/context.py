@@ -219,15 +219,19 @@ class RuleContext:
         ]
 
     def cell_label(self, cell_id: str | None, execution_count: int | None) -> str:
-        """How messages name a cell: by its count, else by its page position."""
+        """How messages name a cell: by its page position, as the panel does.
+
+        Never by execution count, which reads like a prompt and changes with
+        every run; code outside the notebook has no position, so its count
+        (the console's prompt) says which execution it was.
+        """
         count = f"[{execution_count}]" if execution_count is not None else ""
         if cell_id is None:
             return f"code run outside the notebook {count}".rstrip()
         position = self.positions.get(cell_id)
         if position is None:
             return f"a cell no longer in the notebook {count}".rstrip()
-        # Same words as the panel: "cell [3]" when it ran, else its position.
-        return f"cell {count}" if count else f"cell {position + 1}"
+        return f"cell {position + 1}"
 
     def step_label(self, step: Step) -> str:
         """How messages name the cell an execution came from."""

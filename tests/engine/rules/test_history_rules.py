@@ -21,9 +21,9 @@ def test_stale_names_the_newest_run_of_the_cell_that_changed_the_name():
     nb = cells("prices = [3, 4, 5]", "total = sum(prices)")
     history = ran(nb, 0, 1, 0, 0)
     (stale,) = Engine().check(Notebook(nb, history), select=["NBG201"])
-    # Then the message and the related entry name its latest run, [4], the
-    # count the page shows, not the first change, [3]
-    assert "[4]" in stale.message and "[3]" not in stale.message
+    # Then the cell is named by its page position, and the related entry is
+    # its latest run, [4], the count the page shows, not the first change, [3]
+    assert "rebound by cell 1 " in stale.message
     assert [r.execution_count for r in stale.related] == [4]
 
 

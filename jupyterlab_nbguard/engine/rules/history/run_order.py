@@ -58,18 +58,20 @@ class RunOrderRule(Rule):
             if highest is not None and count < highest[0]:
                 yield ctx.remember(
                     (self.code, cell.id, count, highest),
-                    partial(self._finding, cell.id, count, highest),
+                    partial(self._finding, ctx, cell.id, count, highest),
                     history=False,
                 )
             if highest is None or count > highest[0]:
                 highest = (count, cell.id)
 
     def _finding(
-        self, cell_id: str, count: int, highest: tuple[int, str]
+        self, ctx: RuleContext, cell_id: str, count: int, highest: tuple[int, str]
     ) -> Diagnostic:
+        above = ctx.cell_label(highest[1], highest[0])
         return self.diagnostic(
             cell_id,
-            f"This cell ran as [{count}], before cell [{highest[0]}] above it: the "
-            f"cells did not run in page order. Restart the kernel and run all cells.",
+            f"This cell ran as [{count}], before {above} above it (as [{highest[0]}]): "
+            f"the cells did not run in page order. Restart the kernel and run all "
+            f"cells.",
             related=[Related(highest[1], highest[0], "ran later, above")],
         )
