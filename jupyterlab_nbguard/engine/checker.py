@@ -30,6 +30,7 @@ class Engine:
         self._flows = FlowCache()
         self._memo = DiagnosticMemo()
         self._per_cell = PerCellFindings()
+        self._prepared: tuple[Notebook, Timeline | None, RuleContext] | None = None
 
     def warm_up(self) -> None:
         """Load what the first analysis needs, so no check pays for it.
@@ -86,9 +87,23 @@ class Engine:
         """
         if timeline is None or not any(Needs.LIVE_NAMES in r.needs for r in rules):
             return False
-        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows)
+        ctx = self._context(notebook, timeline)
         defined = ctx.defined_in_notebook
         return any(n not in defined and not is_preset(n) for n in timeline.live_names())
+
+    def _context(self, notebook: Notebook, timeline: Timeline | None) -> RuleContext:
+        """The context for ``notebook``, made once for a check and its prelude.
+
+        :meth:`wants_live_names` comes just before :meth:`check` with the very
+        same notebook and timeline: the cells' facts and the page flow are
+        gathered once, not twice.
+        """
+        prepared = self._prepared
+        if prepared is not None and prepared[0] is notebook and prepared[1] is timeline:
+            return prepared[2]
+        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows, self._memo)
+        self._prepared = (notebook, timeline, ctx)
+        return ctx
 
     def check(
         self,
@@ -108,7 +123,8 @@ class Engine:
             If ``select`` or ``ignore`` names no rule.
         """
         rules = self.rules(notebook, select, ignore)
-        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows, self._memo)
+        ctx = self._context(notebook, timeline)
+        self._prepared = None
         found: list[Diagnostic] = []
         self._per_cell.begin(ctx)
         for rule in rules:

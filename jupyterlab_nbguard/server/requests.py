@@ -97,6 +97,15 @@ def parse_cells(
         source = item.get("source")
         if source is None and "source" not in item:
             source = _held_source(held, cell_id, where)
+            count = item.get("execution_count")
+            kept = held[cell_id] if held is not None else None
+            if (
+                kept is not None
+                and kept.cell_type == cell_type
+                and (kept.execution_count == count and type(count) is not bool)
+            ):
+                cells.append(kept)  # the very cell held: nothing to rebuild
+                continue
         else:
             if isinstance(source, list) and all(isinstance(s, str) for s in source):
                 source = "".join(source)  # nbformat's multi-line form
