@@ -29,6 +29,52 @@ const SEVERITY_CLASSES: Readonly<Record<Severity, string>> = {
 };
 
 /**
+ * What a cell's marker says it is, most urgent first: each has its own glyph
+ * (style/base.css) and first tooltip line; anything else shows the count only.
+ */
+export type MarkerKind =
+  'verify' | 'stale' | 'out-of-order' | 'edited' | 'other';
+
+const KIND_BY_CODE: ReadonlyArray<[string, MarkerKind]> = [
+  ['NBG301', 'verify'],
+  ['NBG201', 'stale'],
+  ['NBG204', 'out-of-order'],
+  ['NBG202', 'edited']
+];
+
+/**
+ * The kind of a cell's marker, from its problems (not its info findings).
+ *
+ * @param problems The cell's findings of severity warning or error.
+ */
+export function markerKind(problems: ReadonlyArray<Diagnostic>): MarkerKind {
+  for (const [code, kind] of KIND_BY_CODE) {
+    if (problems.some(d => d.code === code)) {
+      return kind;
+    }
+  }
+  return 'other';
+}
+
+/**
+ * The first line of the marker's tooltip for a kind, translated.
+ */
+function kindLine(trans: TranslationBundle, kind: MarkerKind): string | null {
+  switch (kind) {
+    case 'verify':
+      return trans.__('Did not reproduce in the latest Restart and Verify');
+    case 'stale':
+      return trans.__('Stale: data it read changed since it ran');
+    case 'out-of-order':
+      return trans.__('Out of order: it read a value from a cell below');
+    case 'edited':
+      return trans.__('Edited since it ran');
+    default:
+      return null;
+  }
+}
+
+/**
  * Put (or remove) the marker of a cell: a severity class on the cell node and
  * a badge with the number of problems (errors and warnings), whose title lists
  * them. Info findings never mark a cell: a cell whose only findings are info
@@ -66,7 +112,9 @@ export function applyCellMarker(
     badge.setAttribute('role', 'status');
     node.appendChild(badge);
   }
+  const kind = markerKind(problems);
   badge.dataset.severity = worst;
+  badge.dataset.kind = kind;
   badge.textContent = String(problems.length);
   const lines = problems.map(d => `• ${formatFinding(d)}`);
   if (quiet > 0) {
@@ -78,8 +126,10 @@ export function applyCellMarker(
       )
     );
   }
+  const heading = kindLine(trans, kind);
   const title = [
     trans._n('nbguard: %1 problem', 'nbguard: %1 problems', problems.length),
+    ...(heading ? [heading] : []),
     ...lines
   ].join('\n');
   badge.title = title;

@@ -4,7 +4,12 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { Widget } from '@lumino/widgets';
 import { Signal } from '@lumino/signaling';
 
-import { applyCellMarker, BADGE_CLASS, CellMarkers } from '../cellmarkers';
+import {
+  applyCellMarker,
+  BADGE_CLASS,
+  CellMarkers,
+  markerKind
+} from '../cellmarkers';
 import { DiagnosticsPanel } from '../panel/DiagnosticsPanel';
 import { DEFAULT_SETTINGS } from '../settings';
 
@@ -39,6 +44,19 @@ const CONTENT: INotebookContent = {
   ]
 };
 
+describe('markerKind', () => {
+  it('names the most urgent kind a cell has, by rule', () => {
+    const of = (...codes: string[]) =>
+      markerKind(codes.map(code => finding({ code })));
+    expect(of('NBG202')).toBe('edited');
+    expect(of('NBG202', 'NBG204')).toBe('out-of-order');
+    expect(of('NBG204', 'NBG201')).toBe('stale');
+    expect(of('NBG201', 'NBG301')).toBe('verify');
+    expect(of('NBG101')).toBe('other');
+    expect(of()).toBe('other');
+  });
+});
+
 describe('cell markers', () => {
   it('marks a cell with its worst severity and a badge listing the findings', async () => {
     // Given a notebook whose `total` cell has a warning and an info
@@ -58,6 +76,9 @@ describe('cell markers', () => {
     expect(cell.node.classList).not.toContain('jp-nbguard-mod-info');
     const badge = cell.node.querySelector(`.${BADGE_CLASS}`) as HTMLElement;
     expect(badge.textContent).toBe('1');
+    // ... marked as stale (its own glyph), which the tooltip says first
+    expect(badge.dataset.kind).toBe('stale');
+    expect(badge.title.split('\n')[1]).toMatch(/^Stale/);
     expect(badge.title).toContain(
       "stale-cell (NBG201): 'prices' changed after this cell ran"
     );
