@@ -59,15 +59,15 @@ describe('buildReport', () => {
 
     // Then the summary counts compared cells and names the first divergence
     expect(report.summary).toBe(
-      '1 of 3 cells reproduced; first divergence: [2]'
+      '1 of 3 cells reproduced; first divergence: cell 3'
     );
     expect(report.reproduced).toBe(false);
     expect(report.endNote).toBeNull();
     // And rows are in page order with the root cause and its consequence
     expect(report.rows.map(r => [r.cellId, r.label, r.status])).toEqual([
-      ['load', '[1]', 'same'],
-      ['sample', '[2]', 'changed'],
-      ['mean', '[3]', 'changed'],
+      ['load', 'cell 1', 'same'],
+      ['sample', 'cell 3', 'changed'],
+      ['mean', 'cell 4', 'changed'],
       ['plot', 'cell 6', 'skipped']
     ]);
     expect(report.rows.map(r => r.isRootCause)).toEqual([
@@ -76,7 +76,7 @@ describe('buildReport', () => {
       false,
       false
     ]);
-    expect(report.rows[2].consequenceOf).toBe('[2]');
+    expect(report.rows[2].consequenceOf).toBe('cell 3');
     expect(report.rows[1].consequenceOf).toBeNull();
   });
 
@@ -102,7 +102,7 @@ describe('buildReport', () => {
     const report = buildReport(trans, clean, CELLS, 'died', 'mean');
     expect(report.reproduced).toBe(false);
     expect(report.endNote).toBe(
-      'The kernel died while running [3]; the report covers the cells that ran before it.'
+      'The kernel died while running cell 4; the report covers the cells that ran before it.'
     );
   });
 

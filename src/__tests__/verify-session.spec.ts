@@ -199,7 +199,7 @@ describe('VerifySession', () => {
     // And the report names the root cause
     expect(session.phase).toBe('report');
     expect(session.report?.summary).toBe(
-      '1 of 2 cells reproduced; first divergence: [2]'
+      '1 of 2 cells reproduced; first divergence: cell 3'
     );
     // And the state database keeps the snapshot with the report, and the
     // new outputs of the cell that changed (only that one)
@@ -320,7 +320,7 @@ describe('VerifyPanel', () => {
 
     // Then it says what reproduced and which cell diverged first
     expect(node.querySelector('.jp-nbguard-Verify-summary')?.textContent).toBe(
-      '1 of 2 cells reproduced; first divergence: [2]'
+      '1 of 2 cells reproduced; first divergence: cell 3'
     );
     const root = node.querySelector('.jp-nbguard-Verify-row.jp-mod-rootCause');
     expect(root?.getAttribute('data-cell-id')).toBe('draw');

@@ -70,7 +70,8 @@ export interface IReport {
 }
 
 /**
- * A cell's label: the execution count as in its prompt, else its position.
+ * A cell's label: its page position, as every nbguard message names cells
+ * (an execution count would read like a prompt, and changes with each run).
  *
  * @param trans The translation bundle.
  * @param cell The cell, undefined if it is no longer in the notebook.
@@ -82,9 +83,6 @@ export function reportCellLabel(
 ): string {
   if (!cell) {
     return trans.__('a deleted cell');
-  }
-  if (cell.executionCount !== null && cell.executionCount > 0) {
-    return `[${cell.executionCount}]`;
   }
   return trans.__('cell %1', cell.index + 1);
 }
