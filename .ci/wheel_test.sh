@@ -156,10 +156,13 @@ cells = [
 status, result = call("check", {"cells": cells, "kernel_id": None})
 print("POST check ->", status, json.dumps(result)[:300])
 assert status == 200, status
-assert set(result) == {"diagnostics", "kernel"} and result["kernel"] is None, result
+# The contract's fields, plus the additions docs/api.md lists (a revision for
+# relative answers; an optional quick fix on a finding).
+assert set(result) == {"diagnostics", "kernel", "revision"}, result
+assert result["kernel"] is None, result
 keys = {"code", "rule", "severity", "cell_id", "message", "range", "names", "related"}
 for d in result["diagnostics"]:
-    assert set(d) == keys, d
+    assert set(d) in (keys, keys | {"fix"}), d
     assert d["severity"] in ("error", "warning", "info"), d
 found = {(d["code"], d["cell_id"]) for d in result["diagnostics"]}
 assert ("NBG101", "a") in found, found
