@@ -400,7 +400,13 @@ test.describe('restart and verify', () => {
       'dies.ipynb',
       [
         { id: 'first', cell_type: 'code', source: 'print("alive")' },
-        { id: 'kills', cell_type: 'code', source: 'import os\nos._exit(1)' },
+        // (a pause first: the cells go to the kernel together, and one that
+        // dies at once can take the first cell's reply down with it)
+        {
+          id: 'kills',
+          cell_type: 'code',
+          source: 'import os, time\ntime.sleep(0.5)\nos._exit(1)'
+        },
         { id: 'after', cell_type: 'code', source: 'print("never")' }
       ],
       false
