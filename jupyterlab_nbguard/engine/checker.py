@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 
 from .cache import FactsCache
 from .context import DiagnosticMemo, FlowCache, RuleContext
@@ -88,8 +89,8 @@ class Engine:
         if timeline is None or not any(Needs.LIVE_NAMES in r.needs for r in rules):
             return False
         ctx = self._context(notebook, timeline)
-        defined = ctx.defined_in_notebook
-        return any(n not in defined and not is_preset(n) for n in timeline.live_names())
+        undefined = timeline.live_names().keys() - ctx.defined_in_notebook
+        return any(not is_preset(n) for n in undefined)
 
     def _context(self, notebook: Notebook, timeline: Timeline | None) -> RuleContext:
         """The context for ``notebook``, made once for a check and its prelude.
@@ -155,18 +156,12 @@ def _in_order(ctx: RuleContext, found: Iterable[Diagnostic]) -> list[Diagnostic]
     for cell in sorted(by_cell, key=lambda c: (positions.get(c, -1), c)):
         group = by_cell[cell]
         if len(group) > 1:
-            group.sort(key=_within_cell)
+            group.sort(key=_place)
         out.extend(group)
     return out
 
 
-def _within_cell(diagnostic: Diagnostic) -> tuple[int, int, str]:
-    start = diagnostic.range.start if diagnostic.range else None
-    return (
-        (start.line, start.column, diagnostic.code)
-        if start
-        else (-1, -1, diagnostic.code)
-    )
+_place = attrgetter("place")
 
 
 __all__ = ["Engine", "ExecutionStatus"]

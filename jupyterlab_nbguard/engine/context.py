@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, KeysView
 from functools import cached_property
 
 from .diagnostic import Diagnostic
@@ -126,6 +126,11 @@ class RuleContext:
         }
 
     @cached_property
+    def code_order(self) -> tuple[str, ...]:
+        """Every code cell's id, in page order."""
+        return tuple(self.cell_keys)
+
+    @cached_property
     def page_order(self) -> tuple[str, ...]:
         """Every cell's id, in page order."""
         return tuple(cell.id for cell in self.notebook.cells)
@@ -170,7 +175,7 @@ class RuleContext:
         return {n.name: n for n in self.notebook.live_names}
 
     @cached_property
-    def defined_in_notebook(self) -> frozenset[str]:
+    def defined_in_notebook(self) -> KeysView[str]:
         """Every name some code cell of the notebook binds now."""
         return self.page_flow.bound_names
 

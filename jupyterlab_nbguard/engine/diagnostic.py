@@ -90,6 +90,16 @@ class Diagnostic:
         return replace(self, severity=severity)
 
     @cached_property
+    def place(self) -> tuple[int, int, str]:
+        """Its order within its cell: by start, then code; rangeless ones first.
+
+        Made once per diagnostic: checks reuse most diagnostics, and sort
+        thousands of them by this after every edit.
+        """
+        start = self.range.start if self.range else None
+        return (start.line, start.column, self.code) if start else (-1, -1, self.code)
+
+    @cached_property
     def json_text(self) -> str:
         """:meth:`to_json` as compact JSON text, made once per diagnostic.
 

@@ -34,6 +34,9 @@ class _Held:
     )
     #: The check that last brought it up to date.
     check: int = -1
+    #: Every code cell's findings in page order, and the cells joined.
+    joined: list[Diagnostic] = field(default_factory=list)
+    joined_order: tuple[str, ...] | None = None
 
 
 class PerCellFindings:
@@ -74,18 +77,23 @@ class PerCellFindings:
         cells = held.cells
         candidates = self._changed if held.check == self._check - 1 else keys
         todo = {c for c in candidates if cells.get(c, (None,))[0] != keys[c]}
-        if todo:
-            self._ask(rule, ctx, held, todo)
+        if todo and self._ask(rule, ctx, held, todo):
+            held.joined_order = None
         held.check = self._check
         self._entries[entry_key] = held
         self._entries.move_to_end(entry_key)
         while len(self._entries) > self._sessions:
             self._entries.popitem(last=False)
-        return [d for c in keys for d in cells[c][1]]
+        order = ctx.code_order
+        if held.joined_order != order:
+            held.joined = [d for c in keys for d in cells[c][1]]
+            held.joined_order = order
+        return held.joined
 
     def _ask(
         self, rule: type[Rule], ctx: RuleContext, held: _Held, todo: set[str]
-    ) -> None:
+    ) -> bool:
+        """Ask ``rule`` about the cells ``todo``; whether any finding changed."""
         keys = ctx.cell_keys
         history = rule.scope is Scope.HISTORY
         view = ctx if len(todo) == len(keys) else ctx.restricted(todo, history)
@@ -95,4 +103,10 @@ class PerCellFindings:
             new[diagnostic.cell_id].append(diagnostic)
         if len(held.cells) + len(new) > self._max_cells:
             held.cells = {c: held.cells[c] for c in keys if c in held.cells}
-        held.cells.update((c, (keys[c], tuple(found))) for c, found in new.items())
+        changed = False
+        for c, found in new.items():
+            kept = held.cells.get(c)
+            findings = tuple(found)
+            changed = changed or kept is None or kept[1] != findings
+            held.cells[c] = (keys[c], findings)
+        return changed

@@ -82,17 +82,25 @@ class UndefinedNameRule(Rule):
             )
         if flow.any_opaque:
             return
-        for _position, cell, facts in ctx.code_cells:
+        # Globals that function bodies read but no cell binds: set arithmetic
+        # on the flow's index, so a notebook whose functions read only bound
+        # names (the usual case) costs no walk over every function body.
+        missing = {
+            name
+            for name in flow.function_readers.keys() - flow.bound_names - orphans
+            if not is_preset(name)
+        }
+        if not missing:
+            return
+        positions = sorted({p for n in missing for p in flow.function_readers[n]})
+        at = {position: (cell, facts) for position, cell, facts in ctx.code_cells}
+        for position in positions:
+            cell, facts = at[position]
             for function in facts.functions.values():
                 for use in function.reads:
                     name = use.name
                     key = (cell.id, name)
-                    if (
-                        is_preset(name)
-                        or flow.bound_anywhere(name)
-                        or name in orphans
-                        or key in seen
-                    ):
+                    if name not in missing or key in seen:
                         continue
                     seen.add(key)
                     yield self.diagnostic(
@@ -109,5 +117,4 @@ def _orphans(ctx: RuleContext) -> frozenset[str]:
     """Names deleted-but-live explains better: live in the kernel, bound nowhere."""
     if not ctx.notebook.has_kernel:
         return frozenset()
-    live = ctx.timeline.live_names()
-    return frozenset(n for n in live if n not in ctx.defined_in_notebook)
+    return frozenset(ctx.timeline.live_names().keys() - ctx.defined_in_notebook)
