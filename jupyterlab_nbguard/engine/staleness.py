@@ -133,22 +133,37 @@ class StalenessIndex(Absorbing):
                     at += 1
         return found
 
-    def latest_disagreeing(self, key: str, reader: int) -> int | None:
-        """The latest change of ``key`` against page order after ``reader`` read it.
+    def newest_run_of_changer(self, key: str, by: int) -> int:
+        """The latest step of the cell that ran ``by`` that also changed ``key``.
 
-        What a message names (the page shows that cell's newest run), while the
-        answers keep the earliest change: they may only grow as steps come.
+        What a message names: the first change decides that a reader is stale
+        and which cell it names, so a later run of *another* cell does not
+        reword thousands of findings; the page shows that cell's newest run,
+        so its count is the one given. Steps outside the notebook are
+        themselves.
         """
-        read_at = self._position(reader)
-        latest: int | None = None
-        for writes in self.timeline.log.lists(key):
-            first = bisect_right(writes, reader)
-            if first == len(writes):
-                continue
-            at = self._positions(writes).last_at_or_above(first, read_at)
-            if at >= 0 and (latest is None or writes[at] > latest):
-                latest = writes[at]
-        return latest
+        timeline = self.timeline
+        cell = timeline.steps[by].execution.cell_id
+        if cell is None:
+            return by
+        newest = timeline.last_run.get(cell, by)
+        if newest == by:
+            return by
+        for writes in timeline.log.lists(key):
+            at = bisect_right(writes, newest)
+            if at and writes[at - 1] == newest:
+                return newest
+        # The cell's newest run left ``key`` alone: look back through its writes.
+        best = by
+        for writes in timeline.log.lists(key):
+            at = bisect_right(writes, newest)
+            while at and writes[at - 1] > best:
+                candidate = writes[at - 1]
+                if timeline.steps[candidate].execution.cell_id == cell:
+                    best = candidate
+                    break
+                at -= 1
+        return best
 
     def value(self, step: int, name: str) -> Events:
         """Why the value step ``step`` left in ``name`` is out of date."""

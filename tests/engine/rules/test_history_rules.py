@@ -27,6 +27,18 @@ def test_stale_names_the_newest_run_of_the_cell_that_changed_the_name():
     assert [r.execution_count for r in stale.related] == [4]
 
 
+def test_a_stale_finding_keeps_its_words_when_another_cell_re_runs_later():
+    # Given a count made stale by running the append cell again
+    nb = cells("log = []", "log.append(1)", "n = len(log)")
+    engine = Engine()
+    (before,) = engine.check(Notebook(nb, ran(nb, 0, 1, 2, 1)), select=["NBG201"])
+    # When another cell that changes the same list runs again later
+    (after,) = engine.check(Notebook(nb, ran(nb, 0, 1, 2, 1, 0)), select=["NBG201"])
+    # Then the finding still names the first change: the answer does not churn
+    assert "modified by cell 2 " in after.message
+    assert after == before
+
+
 def test_a_change_below_that_ran_later_is_only_superseded():
     nb = cells("prices = [3, 4]", "total = sum(prices)\ntotal", "prices = [3, 4, 5]")
     assert check(nb, ran(nb, 0, 1, 2), HISTORY) == [("NBG209", "c1", ("prices",))]
@@ -191,6 +203,19 @@ def test_run_order_from_saved_counts():
     assert check(nb, None, ["NBG205"]) == [("NBG205", "c1", ()), ("NBG205", "c2", ())]
     in_order = cells("a = 1", "b = 2", counts=[1, 2])
     assert check(in_order, None, ["NBG205"]) == []
+
+
+def test_run_order_names_the_first_cell_above_that_ran_later():
+    # Given four cells run in order, then the second one again
+    nb = cells("a = 1", "b = 2", "c = 3", "d = 4")
+    engine = Engine()
+    found = engine.check(Notebook(nb, ran(nb, 0, 1, 2, 3, 1)), select=["NBG205"])
+    last = next(d for d in found if d.cell_id == "c3")
+    assert "before cell 2 above it (as [5])" in last.message
+    # When the third cell runs again as well, further down the page
+    found = engine.check(Notebook(nb, ran(nb, 0, 1, 2, 3, 1, 2)), select=["NBG205"])
+    # Then the last cell's finding still names the second: no rewording
+    assert next(d for d in found if d.cell_id == "c3") == last
 
 
 def test_non_idempotent():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING
@@ -19,9 +20,10 @@ class RunOrderRule(Rule):
     ## What it does
     Walks the code cells top to bottom and reports each one whose execution
     count is lower than the highest count above it, whether or not data flowed
-    between them. With a live kernel the counts are those of the current kernel
-    session (cells not run since the last restart are left out); in a saved
-    notebook, the counts shown.
+    between them, naming the first cell above it that ran later. With a live
+    kernel the counts are those of the current kernel session (cells not run
+    since the last restart are left out); in a saved notebook, the counts
+    shown.
 
     ## Why is this bad?
     The page order is not the order the cells ran in. Readers assume it is,
@@ -40,11 +42,20 @@ class RunOrderRule(Rule):
     needs = frozenset()
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
-        """Report counts that go down the page in the wrong direction."""
+        """Report counts that go down the page in the wrong direction.
+
+        Each names the first cell above it (in page order) that ran after it:
+        re-running a cell further down later does not reword the findings of
+        the cells below, as it would if they named the highest count above.
+        """
         last_run = ctx.timeline.last_run
         steps = ctx.timeline.steps
         live = ctx.notebook.has_kernel
-        highest: tuple[int, str] | None = None
+        # The cells whose count is higher than every count above them, top
+        # down: their counts rise, so the first one above a cell that ran
+        # later than it is found by bisection.
+        record_counts: list[int] = []
+        record_cells: list[str] = []
         for _position, cell, _facts in ctx.code_cells:
             if live:
                 # Only this kernel session's runs: counts shown from an earlier
@@ -55,23 +66,26 @@ class RunOrderRule(Rule):
                 count = cell.execution_count
             if count is None:
                 continue
-            if highest is not None and count < highest[0]:
+            if record_counts and count < record_counts[-1]:
+                at = bisect_right(record_counts, count)
+                above = (record_counts[at], record_cells[at])
                 yield ctx.remember(
-                    (self.code, cell.id, count, highest),
-                    partial(self._finding, ctx, cell.id, count, highest),
+                    (self.code, cell.id, count, above),
+                    partial(self._finding, ctx, cell.id, count, above),
                     history=False,
                 )
-            if highest is None or count > highest[0]:
-                highest = (count, cell.id)
+            elif not record_counts or count > record_counts[-1]:
+                record_counts.append(count)
+                record_cells.append(cell.id)
 
     def _finding(
-        self, ctx: RuleContext, cell_id: str, count: int, highest: tuple[int, str]
+        self, ctx: RuleContext, cell_id: str, count: int, later: tuple[int, str]
     ) -> Diagnostic:
-        above = ctx.cell_label(highest[1], highest[0])
+        above = ctx.cell_label(later[1], later[0])
         return self.diagnostic(
             cell_id,
-            f"This cell ran as [{count}], before {above} above it (as [{highest[0]}]): "
+            f"This cell ran as [{count}], before {above} above it (as [{later[0]}]): "
             f"the cells did not run in page order. Restart the kernel and run all "
             f"cells.",
-            related=[Related(highest[1], highest[0], "ran later, above")],
+            related=[Related(later[1], later[0], "ran later, above")],
         )
