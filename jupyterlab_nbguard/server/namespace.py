@@ -12,6 +12,7 @@ sent while the kernel is busy (it would wait behind the user's code).
 from __future__ import annotations
 
 import ast
+import asyncio
 import json
 from typing import Any
 
@@ -83,6 +84,22 @@ def parse_reply(content: dict[str, Any]) -> tuple[LiveName, ...]:
     return tuple(names)
 
 
+async def _idle_soon(kernel: Any, grace: float = 0.5, every: float = 0.02) -> bool:
+    """Whether the kernel is idle now or within ``grace`` seconds.
+
+    A request behind running code would wait for it: a long cell is reported
+    as busy at once. The grace covers the kernel's ``idle`` status arriving a
+    moment after a reply, as it does after the probe of a check just before.
+    """
+    waited = 0.0
+    while getattr(kernel, "execution_state", None) == "busy":
+        if waited >= grace:
+            return False
+        await asyncio.sleep(every)
+        waited += every
+    return True
+
+
 async def read_namespace(
     kernel: Any, timeout: float = 5.0, limit: int = 5000
 ) -> tuple[LiveName, ...]:
@@ -93,7 +110,7 @@ async def read_namespace(
     NamespaceUnavailable
         If the kernel is busy, not IPython, or does not answer in time.
     """
-    if getattr(kernel, "execution_state", None) == "busy":
+    if not await _idle_soon(kernel):
         raise NamespaceUnavailable("the kernel is busy running code; ask again later")
     client = kernel.client()
     client.start_channels(shell=True, iopub=False, stdin=False, hb=False, control=False)

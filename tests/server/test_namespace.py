@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from tornado.httpclient import HTTPClientError
 
@@ -103,3 +105,47 @@ async def test_namespace_of_unknown_kernel_is_404(jp_fetch):
     with pytest.raises(HTTPClientError) as caught:
         await jp_fetch("jupyterlab-nbguard", "kernels", "nope", "namespace")
     assert caught.value.code == 404
+
+
+async def test_a_kernel_running_a_long_cell_is_reported_busy_at_once(
+    jp_fetch, jp_ws_fetch, start_kernel
+):
+    # Given a kernel busy with a cell that sleeps for 4 s
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    msg_id = ws.request("import time\ntime.sleep(4)", "slow")
+    await ws.read_until(
+        lambda _: ws.saw(msg_id, "iopub", "status", execution_state="busy")
+    )
+
+    # When the namespace is asked for
+    started = time.monotonic()
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("jupyterlab-nbguard", "kernels", kernel_id, "namespace")
+
+    # Then the answer is 409 "busy" after the short grace, not after the cell
+    assert caught.value.code == 409
+    assert b"busy" in caught.value.response.body
+    assert time.monotonic() - started < 2.5
+    await ws.wait_replies(msg_id)
+    ws.close()
+
+
+async def test_the_namespace_can_be_read_right_after_a_check_probed_it(
+    jp_ws_fetch, start_kernel, nbguard
+):
+    # Given a kernel left with an orphan (bound by a cell no longer in the notebook)
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    await ws.run("orphan = 1", "gone")
+    cells = [{"id": "kept", "cell_type": "code", "source": "print(orphan)"}]
+
+    for _ in range(5):
+        # When a check probes the live names and the namespace is read at once
+        await nbguard(
+            "check", method="POST", body={"cells": cells, "kernel_id": kernel_id}
+        )
+        listed = await nbguard("kernels", kernel_id, "namespace")
+        # Then the probe's own busy moment never makes the read fail
+        assert "orphan" in {n["name"] for n in listed["names"]}
+    ws.close()
