@@ -52,22 +52,34 @@ cell reads and writes, and each time you run or edit a cell it checks the notebo
 Findings show up in four places:
 
 - **Underlines** in the code: hover over an underlined name to read what is wrong and
-  what to do about it.
-- **A marker next to the cell**, coloured by severity (error, warning). Information
-  (for example a cell that shows a value a cell below changed later) is quiet: no
-  marker, only a line in the panel.
-- **The nbguard side panel**, which lists every finding with its code (for example
-  `NBG201`); click a row to jump to the cell. Open it from the command palette
-  (`Ctrl+Shift+C`, type *nbguard*).
-- **The status bar**, which counts the findings for the current notebook.
+  what to do about it. The rule code links to its documentation, each cell named is a
+  link to that cell, and where there is a fix a button does it (*Run stale cells in
+  page order*, *Restore the deleted code*, *Move definition above*, *Ignore here*).
+- **A marker next to the cell**, coloured by severity (error, warning), with a glyph
+  for the kind of hazard: ↻ stale, ⇅ out of order, ✎ edited since it ran, ≠ did not
+  reproduce in *Restart and verify*.
+- **The Notebook Health panel** (the shield in the right side bar; `Ctrl+Alt+N`),
+  which lists the findings grouped by cell or by rule, with filters by severity, rule
+  and text, the names that live in the kernel but no longer in the notebook, and
+  whether the notebook reproduced. Click a row, or press `Enter` on it, to jump to the
+  cell; in the notebook, `F8` and `Shift+F8` go to the next and previous finding.
+- **The status bar**, which counts the findings of the current notebook by severity
+  (information apart); click it to open the panel.
+
+Errors and warnings mean that what you see is not what *Restart & Run All* would give
+(or that it would fail). Everything else is **information**, and it is quiet: no
+marker, only a line under *Information* in the panel (for example a cell that shows a
+value a cell below changed later). So a notebook run from
+top to bottom in a fresh kernel has no warning; what can remain are errors in the code
+itself, such as a typo.
 
 **How to use this notebook:** each section below demonstrates one hazard. Read the
 section's text, then run its cells *in the order the text says* (select a cell and
 press `Shift+Enter`, or click it and press `Ctrl+Enter` to run it without moving on).
 The orders are sometimes deliberately not top to bottom. The sections are
 independent of each other; start with the first one. If you skip a section, nbguard
-notes that its cells never ran although cells below them did (`NBG207`): in a real
-notebook that is worth fixing, here you can ignore it.
+notes that its cells never ran although cells below them did (`NBG207`, information):
+in a real notebook that is worth a look, here you can ignore it.
 
 Some cells are flagged before you run anything (a name used before it is defined, a
 typo): nbguard also reads the code itself, not only the kernel's history. You can run
@@ -92,10 +104,12 @@ price list, and you copy the wrong number into your report.
 **Try it.** Run the `prices` cell and the `total` cell below. Then the supplier sends
 a new price list: edit the first number in `prices` (say `4.50` to `4.75`) and run
 that cell again. The `total` cell becomes *stale*: `prices` is underlined in it and
-the cell gets a warning marker. Hover the underline to see which cell changed
-`prices`. Run the third cell now: it reads the new prices, so it is fine.
+the cell gets a warning marker with ↻. Hover the underline to see which cell changed
+`prices` (click it to jump there). Run the third cell now: it reads the new prices, so
+it is fine.
 
-**Fix it.** Run the `total` cell again: the warning is gone.
+**Fix it.** Run the `total` cell again, or click *Run stale cells in page order* in
+the hover or the panel: the warning is gone.
 """,
     ),
     code("load-data", "prices = [4.50, 2.25, 10.00, 3.75]"),
@@ -142,8 +156,9 @@ first. Anyone who runs the notebook from the top (or you, after a restart) gets 
 **Try it.** nbguard flags the first cell below *before you run anything*: `tax` is
 underlined as an error. Run the second cell, then the first one: it prints a result,
 and it is still flagged, because the page order is still wrong (the first cell now
-also gets `NBG204`, out of order). Fix it by moving the definition above the use
-(press `Esc`, then `Ctrl+Shift+Up` on the second cell, or drag it by its left margin).
+also gets `NBG204`, out of order, and its marker shows ⇅). Fix it by moving the
+definition above the use: click *Move definition above* in the hover or the panel, or
+press `Esc`, then `Ctrl+Shift+Up` on the second cell, or drag it by its left margin.
 """,
     ),
     code("ubd-report", 'print(f"Tax due: {tax:.2f}")'),
@@ -162,7 +177,8 @@ then the cell runs, with the wrong value.
 
 **Try it.** Look at the cell below without running it: `totl` is underlined as an
 error (it should be `total`, from section 1). Run it to see the `NameError` nbguard
-warned about, then fix the typo.
+warned about, then fix the typo: the cell is now marked ✎ (edited since it ran) until
+you run it again.
 """,
     ),
     code("typo-cell", 'print(f"With shipping: {totl + 4.99:.2f}")'),
@@ -179,7 +195,7 @@ nor the value in the kernel.
 every later cell still uses `4.99`. The page says one thing, the kernel another.
 
 **Try it.** Run both cells below. Then edit the first one (change `4.99` to `5.99`)
-**without running it**. The cell is marked as edited since it last ran. Run it again
+**without running it**. The cell is marked ✎, edited since it last ran. Run it again
 and the marker clears (and the second cell becomes stale instead, as in section 1:
 the change came from above it).
 """,
@@ -203,8 +219,10 @@ it, or you after a restart, gets a `NameError`.
 **Try it.** Run the two cells below. Then delete the first one (select it, press `Esc`,
 then `D`, `D`; or use *Edit > Delete Cells*). Run the second cell again:
 it still works, and nbguard underlines `with_vat` because nothing in the notebook
-defines it any more. The panel also lists the orphan names still alive in the kernel.
-Restart the kernel to see what a fresh reader would get.
+defines it any more. The panel lists it under *Live in the kernel, not in the
+notebook*, with its type. To fix it, click *Restore the deleted code* in the hover: the
+cell comes back where it was. (*Delete from kernel* in the panel removes the name from
+the kernel instead.) Or restart the kernel to see what a fresh reader would get.
 """,
     ),
     code(
@@ -228,7 +246,7 @@ existed in your session. *Restart & Run All* uses the 10% discount, your screen 
 the 25% one.
 
 **Try it.** Run the first cell, then the **third**, then the **second**. The second
-cell is flagged: it read `discount` from the cell below it.
+cell is flagged (marker ⇅): it read `discount` from the cell below it.
 """,
     ),
     code("discount-set", "discount = 0.10"),
@@ -247,7 +265,8 @@ cell is flagged: it read `discount` from the cell below it.
 to bottom: the cells ran in a different order from the page.
 
 **Why it bites.** Here no data flows between the two cells, so it is harmless, which
-is why this is only *info*. But a reader cannot tell harmless from harmful at a
+is why this is only *info*: no marker, only a line under *Information* in the
+panel. But a reader cannot tell harmless from harmful at a
 glance; nbguard's other rules tell you when the order actually mattered.
 
 **Try it.** Run the second cell first, then the first one.
@@ -281,13 +300,16 @@ code.
 ## 10. Restart and verify (`NBG301`)
 
 Every hazard above has the same cure: make the notebook produce the same results
-when it runs **top to bottom in a fresh kernel**. The *Restart and verify* button in
-the notebook toolbar does exactly that: it restarts the kernel, runs every cell in
-page order, and compares the new outputs with the ones you were looking at. Cells
-whose outputs changed, or that now fail, are flagged `NBG301` with a diff.
+when it runs **top to bottom in a fresh kernel**. *Restart and verify* (the *Verify*
+button in the notebook toolbar, or `Ctrl+Alt+V`) does exactly that: it restarts the
+kernel, runs every cell in page order, and compares the new outputs with the ones you
+were looking at. Cells whose outputs changed, or that now fail, are flagged `NBG301`
+and marked ≠; the report shows each difference, and the panel says when the notebook
+was last verified and how many cells reproduced.
 
-This notebook deliberately keeps its hazards (sections 3, 4 and 6 fail with
-`NameError` when run top to bottom), so verifying it as it is reports them. Fix
+This notebook deliberately keeps its hazards (sections 3 and 4 fail with `NameError`
+when run top to bottom, and section 6 too once you have deleted its first cell), so
+verifying it as it is reports them. Fix
 them, verify again, and the panel is clean. The same check runs without a browser,
 for example in CI:
 
@@ -322,7 +344,17 @@ def build() -> nbformat.NotebookNode:
                 "language": "python",
                 "name": "python3",
             },
-            "language_info": {"name": "python"},
+            # As the kernel reports it: with less, JupyterLab completes it on
+            # open and the demo opens marked as modified.
+            "language_info": {
+                "codemirror_mode": {"name": "ipython", "version": 3},
+                "file_extension": ".py",
+                "mimetype": "text/x-python",
+                "name": "python",
+                "nbconvert_exporter": "python",
+                "pygments_lexer": "ipython3",
+                "version": "3.11.7",
+            },
         },
     )
     nb.nbformat = 4
