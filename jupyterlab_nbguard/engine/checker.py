@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from operator import attrgetter
 
 from .cache import FactsCache
@@ -31,6 +31,8 @@ class Engine:
         self._flows = FlowCache()
         self._memo = DiagnosticMemo()
         self._per_cell = PerCellFindings()
+        #: Findings of ORDER-scoped rules, by rule code, with what they came from.
+        self._by_order: dict[str, tuple[Hashable, list[Diagnostic]]] = {}
         self._prepared: tuple[Notebook, Timeline | None, RuleContext] | None = None
 
     def warm_up(self) -> None:
@@ -131,9 +133,27 @@ class Engine:
         for rule in rules:
             if rule.scope is Scope.NOTEBOOK:
                 found.extend(rule().check(ctx))
+            elif rule.scope is Scope.ORDER:
+                found.extend(self._ordered(rule, ctx))
             else:
                 found.extend(self._per_cell.check(rule, ctx))
         return _in_order(ctx, apply_suppressions(notebook.cells, found))
+
+    def _ordered(self, rule: type[Rule], ctx: RuleContext) -> list[Diagnostic]:
+        """An ORDER-scoped rule's findings, reused while history and order stay.
+
+        After an edit neither changed, so a rule that walks every code cell
+        costs a comparison. Without a kernel the history is the saved counts,
+        which the key does not hold: the rule runs.
+        """
+        if not ctx.notebook.has_kernel:
+            return list(rule().check(ctx))
+        timeline = ctx.timeline
+        key = (timeline.serial, timeline.version, ctx.page_order, ctx.code_order)
+        held = self._by_order.get(rule.code)
+        if held is None or held[0] != key:
+            held = self._by_order[rule.code] = (key, list(rule().check(ctx)))
+        return held[1]
 
 
 def _in_order(ctx: RuleContext, found: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -42,6 +42,10 @@ class Scope(Enum):
     CELL = "cell"
     #: The kernel session's history and the page order of the cells.
     HISTORY = "history"
+    #: Only the kernel session's history and the order of the cells (their ids
+    #: and types), not their sources: with a live kernel, the engine reuses
+    #: the rule's findings until one of those changes.
+    ORDER = "order"
 
 
 class Rule(ABC):

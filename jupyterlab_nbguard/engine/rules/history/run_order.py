@@ -8,7 +8,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
-from ..base import Rule
+from ..base import Rule, Scope
 
 if TYPE_CHECKING:
     from ...context import RuleContext
@@ -40,6 +40,7 @@ class RunOrderRule(Rule):
     name = "run-order"
     severity = Severity.INFO
     needs = frozenset()
+    scope = Scope.ORDER
 
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report counts that go down the page in the wrong direction.
