@@ -28,6 +28,8 @@ class Absorbing:
     _seen: int
     _values: dict[tuple[int, str], Events]
     _steps: dict[int, Staleness | None]
+    #: Steps whose memoised answer a merge changed, in order (append-only).
+    changed_answers: list[int]
 
     if TYPE_CHECKING:  # what the index provides; declared for the type checker
 
@@ -60,13 +62,29 @@ class Absorbing:
         # and the read keys of each memoised step that overlap its paths.
         values: dict[tuple[int, str], set[str]] = {}
         reads: dict[int, set[str]] = {}
+        answers = self._steps
         for path in timeline.changes[new]:
             root = root_of(path)
+            # Most of a long session's values and readers are settled: a value
+            # full of earlier changes cannot take a later one, and a reader
+            # already stale against page order keeps that reason. Skipping
+            # them before the path test keeps a re-run's cost to what it can
+            # still change.
             for at, name, key in timeline.deps_by_root.get(root, ()):
-                if at < new and (at, name) in memo and overlaps(key, path):
+                if at >= new:
+                    continue
+                old = memo.get((at, name))
+                if (
+                    old is not None
+                    and (len(old.disagree) < KEEP or len(old.agree) < KEEP)
+                    and overlaps(key, path)
+                ):
                     values.setdefault((at, name), set()).add(key)
             for at, key in timeline.reads_by_root.get(root, ()):
-                if at < new and at in self._steps and overlaps(key, path):
+                if at >= new or at not in answers:
+                    continue
+                best = answers[at]
+                if (best is None or best.agrees) and overlaps(key, path):
                     reads.setdefault(at, set()).add(key)
         grown = Grown()
         pending = sorted(values)
@@ -85,19 +103,21 @@ class Absorbing:
             memo[value] = merged
             grown.add(value)
             for reader in timeline.value_readers.get(value, ()):
-                if reader in self._steps:
+                if reader in answers:
                     reads.setdefault(reader, set())
             for dependent in timeline.dependents.get(value, ()):
                 if dependent in memo and dependent not in queued:
                     queued.add(dependent)
                     heappush(pending, dependent)
         for reader, keys in reads.items():
-            best = self._steps[reader]
+            old_best = best = self._steps[reader]
             if best is not None and not best.agrees:
                 continue  # an earlier disagreeing change outranks any new one
             for candidate in self._candidates(reader, new, keys, grown):
                 best = better(best, candidate)
-            self._steps[reader] = best
+            if best != old_best:
+                self._steps[reader] = best
+                self.changed_answers.append(reader)
 
     def _wrote(self, step: int, key: str) -> bool:
         """Whether ``step`` changed a path overlapping ``key``."""

@@ -22,6 +22,7 @@ from .rules import Rule, Scope
 
 if TYPE_CHECKING:
     from .context import RuleContext
+    from .staleness import StalenessIndex
 
 
 @dataclass
@@ -34,6 +35,8 @@ class _Held:
     )
     #: The check that last brought it up to date.
     check: int = -1
+    #: For history rules: the history it was brought up to date with.
+    history: _HistoryMark | None = None
     #: Every code cell's findings in page order, and the cells joined.
     joined: list[Diagnostic] = field(default_factory=list)
     joined_order: tuple[str, ...] | None = None
@@ -69,14 +72,24 @@ class PerCellFindings:
         """``rule``'s findings for every code cell, asking it only about new ones."""
         timeline = ctx.timeline if rule.scope is Scope.HISTORY else None
         entry_key = (rule.code, timeline.serial if timeline is not None else None)
-        state = (timeline.version, ctx.page_order) if timeline is not None else None
+        state = ctx.page_order if timeline is not None else None
         keys = ctx.cell_keys
         held = self._entries.get(entry_key)
         if held is None or held.state != state:
             held = _Held(state)
+        moved: set[str] = set()
+        if timeline is not None:
+            mark = _HistoryMark.of(ctx)
+            found = mark.moved_since(held.history, ctx)
+            if found is None:
+                held = _Held(state)
+            else:
+                moved = found
+            held.history = mark
         cells = held.cells
         candidates = self._changed if held.check == self._check - 1 else keys
         todo = {c for c in candidates if cells.get(c, (None,))[0] != keys[c]}
+        todo.update(c for c in moved if c in keys)
         if todo and self._ask(rule, ctx, held, todo):
             held.joined_order = None
         held.check = self._check
@@ -110,3 +123,53 @@ class PerCellFindings:
             changed = changed or kept is None or kept[1] != findings
             held.cells[c] = (keys[c], findings)
         return changed
+
+
+@dataclass(frozen=True)
+class _HistoryMark:
+    """How far the history and its staleness answers had come at one check."""
+
+    version: int
+    steps: int
+    index: StalenessIndex | None
+    answers: int
+
+    @staticmethod
+    def of(ctx: RuleContext) -> _HistoryMark:
+        """The mark of this check (catching the staleness answers up if it grew)."""
+        timeline = ctx.timeline
+        index = ctx.staleness if timeline.steps else None
+        answers = len(index.changed_answers) if index is not None else 0
+        return _HistoryMark(timeline.version, len(timeline.steps), index, answers)
+
+    def moved_since(
+        self, before: _HistoryMark | None, ctx: RuleContext
+    ) -> set[str] | None:
+        """The cells whose history findings may differ from ``before``'s.
+
+        A history rule's finding about a cell depends on the cell, its latest
+        run, that run's staleness answer and the page order (kept apart). So
+        after new steps, only their cells and the cells whose latest run's
+        answer the new steps changed need asking again. None: anything may
+        have changed (another staleness index: the cells' relative order
+        moved), ask every cell.
+        """
+        if before is None:
+            return None
+        if before.version == self.version:
+            return set()
+        index = self.index
+        if index is None or before.index is not index:
+            return None
+        steps = ctx.timeline.steps
+        last_run = ctx.timeline.last_run
+        moved = {
+            cell
+            for i in range(before.steps, self.steps)
+            if (cell := steps[i].execution.cell_id) is not None
+        }
+        for i in index.changed_answers[before.answers : self.answers]:
+            cell = steps[i].execution.cell_id
+            if cell is not None and last_run.get(cell) == i:
+                moved.add(cell)
+        return moved

@@ -52,6 +52,7 @@ class StalenessIndex(Absorbing):
         self._seen = len(timeline.steps)
         self._values: dict[tuple[int, str], Events] = {}
         self._steps: dict[int, Staleness | None] = {}
+        self.changed_answers: list[int] = []
         self._upward: dict[int, tuple[str, int] | None] = {}
         self._positions_of_steps: list[int] = []
         self._blocks: dict[int, PositionBlocks] = {}
@@ -132,38 +133,6 @@ class StalenessIndex(Absorbing):
                         taken += 1
                     at += 1
         return found
-
-    def newest_run_of_changer(self, key: str, by: int) -> int:
-        """The latest step of the cell that ran ``by`` that also changed ``key``.
-
-        What a message names: the first change decides that a reader is stale
-        and which cell it names, so a later run of *another* cell does not
-        reword thousands of findings; the page shows that cell's newest run,
-        so its count is the one given. Steps outside the notebook are
-        themselves.
-        """
-        timeline = self.timeline
-        cell = timeline.steps[by].execution.cell_id
-        if cell is None:
-            return by
-        newest = timeline.last_run.get(cell, by)
-        if newest == by:
-            return by
-        for writes in timeline.log.lists(key):
-            at = bisect_right(writes, newest)
-            if at and writes[at - 1] == newest:
-                return newest
-        # The cell's newest run left ``key`` alone: look back through its writes.
-        best = by
-        for writes in timeline.log.lists(key):
-            at = bisect_right(writes, newest)
-            while at and writes[at - 1] > best:
-                candidate = writes[at - 1]
-                if timeline.steps[candidate].execution.cell_id == cell:
-                    best = candidate
-                    break
-                at -= 1
-        return best
 
     def value(self, step: int, name: str) -> Events:
         """Why the value step ``step`` left in ``name`` is out of date."""

@@ -16,15 +16,15 @@ def test_stale_direct_rebinding_from_above():
     assert check(nb, history, HISTORY) == [("NBG201", "c1", ("prices",))]
 
 
-def test_stale_names_the_newest_run_of_the_cell_that_changed_the_name():
+def test_stale_names_the_first_change_that_made_the_cell_stale():
     # Given the price cell run again twice after the total read it
     nb = cells("prices = [3, 4, 5]", "total = sum(prices)")
     history = ran(nb, 0, 1, 0, 0)
     (stale,) = Engine().check(Notebook(nb, history), select=["NBG201"])
-    # Then the cell is named by its page position, and the related entry is
-    # its latest run, [4], the count the page shows, not the first change, [3]
+    # Then the cell is named by its page position, and the related entry is the
+    # first change, [3]: a later run does not reword the finding
     assert "rebound by cell 1 " in stale.message
-    assert [r.execution_count for r in stale.related] == [4]
+    assert [r.execution_count for r in stale.related] == [3]
 
 
 def test_a_stale_finding_keeps_its_words_when_another_cell_re_runs_later():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -63,24 +62,10 @@ class StaleCellRule(Rule):
         for _position, cell, facts, step in ctx.last_runs():
             found = ctx.staleness.step(step.index)
             if found is not None and not found.agrees:
-                found = _latest(ctx, found)
                 yield ctx.remember(
                     (self.code, cell.id, cell.source, step.index, found),
                     partial(stale_diagnostic, self, ctx, cell, facts, step, found),
                 )
-
-
-def _latest(ctx: RuleContext, found: Staleness) -> Staleness:
-    """``found``, naming the newest run of the cell that made the first change.
-
-    The first change decides that the cell is stale and which cell the message
-    names (re-running another cell later does not reword it); the page shows
-    that cell's newest run, so that is the count the message gives.
-    """
-    if found.writer is not None:
-        return found
-    newest = ctx.staleness.newest_run_of_changer(found.name, found.by)
-    return found if newest == found.by else replace(found, by=newest)
 
 
 def stale_diagnostic(
