@@ -8,6 +8,7 @@ import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator } from '@jupyterlab/translation';
 
@@ -75,7 +76,8 @@ const panel: JupyterFrontEndPlugin<void> = {
     ITranslator,
     INbGuardVerify,
     INbGuardActions,
-    IRenderMimeRegistry
+    IRenderMimeRegistry,
+    IStateDB
   ],
   activate: activateHealthPanel
 };

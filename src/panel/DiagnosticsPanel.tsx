@@ -1,20 +1,14 @@
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import { Message, MessageLoop } from '@lumino/messaging';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import type { INbGuardAction, INbGuardActions } from '../actions/tokens';
 import type { Diagnostic } from '../api';
-import {
-  countBySeverity,
-  describeCounts,
-  IPlacedFinding,
-  listedFindings,
-  placeFindings
-} from '../findings';
+import { countBySeverity, describeCounts } from '../findings';
 import { shieldIcon } from '../icons';
-import { cellRefs } from '../navigation';
 import {
   PANEL_ID,
   type INbGuard,
@@ -22,13 +16,14 @@ import {
   type INotebookFindings
 } from '../tokens';
 import type { ILocation } from './jump';
-import { findingTarget, nameRange, positionsById, targetLabel } from './labels';
-import { orphansOf } from './model';
+import { nameRange } from './labels';
+import { ListingCache } from './listing';
+import { orphansOf, type GroupBy, type IFindingFilter } from './model';
 import type { NamespaceReader, NamespaceResult } from './namespace';
-import { OrphansSection } from './orphans';
 import type { IRowContext } from './rows';
 import { VerifyLine } from './verifyline';
-import { FindingsView } from './view';
+import { MemoFindingsView } from './view';
+import { PanelViewState } from './viewstate';
 
 /**
  * The Notebook Health panel: the findings of the current notebook grouped
@@ -50,6 +45,16 @@ export class DiagnosticsPanel extends ReactWidget {
     options.guard.changed.connect(this._onChanged, this);
     options.tracker.currentChanged.connect(this._onCurrentChanged, this);
     options.verify?.changed.connect(this._onVerifyChanged, this);
+    this._view = options.view ?? new PanelViewState();
+    this._view.changed.connect(this._onViewChanged, this);
+  }
+
+  /**
+   * The grouping and filters the user chose; they outlive the findings
+   * list (it re-mounts when it empties) and follow the user across notebooks.
+   */
+  get view(): PanelViewState {
+    return this._view;
   }
 
   /**
@@ -65,6 +70,11 @@ export class DiagnosticsPanel extends ReactWidget {
       this
     );
     this.options.verify?.changed.disconnect(this._onVerifyChanged, this);
+    this._view.changed.disconnect(this._onViewChanged, this);
+    if (this._idle !== null) {
+      cancelIdleCallback(this._idle);
+      this._idle = null;
+    }
     super.dispose();
   }
 
@@ -83,21 +93,16 @@ export class DiagnosticsPanel extends ReactWidget {
       );
     }
     const { showInfo, enabled } = guard.settings;
-    const cells = cellRefs(panel.content);
-    const positions = positionsById(cells);
-    const listed = listedFindings(findings.diagnostics, showInfo);
-    const placed = placeFindings(listed, cells);
-    const context = this._context(
+    const { listed, placed, context, labelOf, orphans } = this._listing.derive(
       panel,
-      positions,
-      cells.map(c => c.id)
+      findings,
+      showInfo,
+      (positions, cellIds) => this._context(panel, positions, cellIds),
+      trans
     );
-    const labelOf = (finding: IPlacedFinding): string =>
-      targetLabel(trans, findingTarget(finding.diagnostic, positions));
     const checkedAt = findings.lastCheck
       ? trans.__('Checked at %1.', findings.lastCheck.time.toLocaleTimeString())
       : trans.__('Not checked yet.');
-    const orphans = orphansOf(findings.diagnostics);
     return (
       <div className="jp-nbguard-DiagnosticsPanel-content">
         <header className="jp-nbguard-DiagnosticsPanel-header">
@@ -140,21 +145,20 @@ export class DiagnosticsPanel extends ReactWidget {
             {`${trans.__('No findings in this notebook.')} ${checkedAt}`}
           </div>
         ) : (
-          <FindingsView
+          <MemoFindingsView
             context={context}
             placed={placed}
             withInfo={showInfo !== 'off'}
             labelOf={labelOf}
             checkedAt={checkedAt}
-            orphans={
-              orphans.length > 0 ? (
-                <OrphansSection
-                  orphans={orphans}
-                  namespace={this._namespaceOf(findings)}
-                  context={context}
-                />
-              ) : null
-            }
+            view={this._view.view}
+            onGroupBy={this._onGroupBy}
+            onFilter={this._onFilter}
+            orphans={this._listing.orphansSection(
+              orphans,
+              this._namespaceOf(findings),
+              context
+            )}
           />
         )}
       </div>
@@ -272,11 +276,40 @@ export class DiagnosticsPanel extends ReactWidget {
 
   private _onChanged(_: INbGuard, args: INbGuard.IChangedArgs): void {
     if (args.panel === this.options.tracker.currentWidget) {
-      this.update();
+      this._updateWhenIdle();
     }
   }
 
+  /**
+   * Render after a check in idle time: a check answers while the user types,
+   * and a long list must not hold up the next keystroke. Without idle
+   * callbacks (or while hidden, where updates wait for the show) it is a
+   * plain update.
+   */
+  private _updateWhenIdle(): void {
+    if (typeof requestIdleCallback !== 'function' || !this.isVisible) {
+      this.update();
+      return;
+    }
+    if (this._idle !== null) {
+      return;
+    }
+    this._idle = requestIdleCallback(
+      () => {
+        this._idle = null;
+        if (!this.isDisposed) {
+          MessageLoop.sendMessage(this, Widget.Msg.UpdateRequest);
+        }
+      },
+      { timeout: PANEL_IDLE_TIMEOUT_MS }
+    );
+  }
+
   private _onCurrentChanged(): void {
+    this.update();
+  }
+
+  private _onViewChanged(): void {
     this.update();
   }
 
@@ -286,11 +319,23 @@ export class DiagnosticsPanel extends ReactWidget {
     }
   }
 
+  private readonly _view: PanelViewState;
+  private readonly _onGroupBy = (groupBy: GroupBy): void =>
+    this._view.setGroupBy(groupBy);
+  private readonly _onFilter = (filter: IFindingFilter): void =>
+    this._view.setFilter(filter);
+  private readonly _listing = new ListingCache();
+  private _idle: number | null = null;
   private readonly _namespace = new Map<
     string,
     { stamp: number; result: NamespaceResult | null }
   >();
 }
+
+/**
+ * The longest the panel waits for idle time to show a check's answer, in ms.
+ */
+const PANEL_IDLE_TIMEOUT_MS = 300;
 
 /**
  * Run a quick action the user clicked; failures go to the console (the
@@ -306,6 +351,11 @@ function runAction(action: INbGuardAction): void {
  * Types of the Health panel.
  */
 export namespace DiagnosticsPanel {
+  /**
+   * The `showInfo` setting.
+   */
+  export type ShowInfo = INbGuard['settings']['showInfo'];
+
   /**
    * Options to create the panel.
    */
@@ -347,5 +397,10 @@ export namespace DiagnosticsPanel {
      * Reads the kernel namespace for the orphans section.
      */
     namespace?: NamespaceReader | null;
+    /**
+     * The grouping and filters (persisted by the plugin); a fresh one that
+     * lasts as long as the panel when absent.
+     */
+    view?: PanelViewState;
   }
 }

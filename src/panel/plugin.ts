@@ -2,6 +2,7 @@ import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import { IEditorExtensionRegistry } from '@jupyterlab/codemirror';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
+import type { IStateDB } from '@jupyterlab/statedb';
 import {
   ITranslator,
   nullTranslator,
@@ -22,6 +23,7 @@ import { HoverRenderer } from './hover';
 import { revealLocation, type ILocation } from './jump';
 import { NamespaceReader } from './namespace';
 import { OPEN_RULE_DOCS, registerRuleDocsCommand, RuleDocs } from './ruledocs';
+import { PanelViewState } from './viewstate';
 
 /**
  * The translation bundle of nbguard.
@@ -64,7 +66,8 @@ export function activateHealthPanel(
   translator: ITranslator | null,
   verify: INbGuardVerify | null,
   actions: INbGuardActions | null,
-  rendermime: IRenderMimeRegistry | null
+  rendermime: IRenderMimeRegistry | null,
+  state: IStateDB | null = null
 ): void {
   const trans = bundle(translator);
   const serverSettings = app.serviceManager.serverSettings;
@@ -80,6 +83,11 @@ export function activateHealthPanel(
     trans
   );
   const jump = jumper(app);
+  // Grouping and filters last the session, and across reloads with the
+  // workspace when the state database is there (read once the app is up,
+  // as the layout restorer does).
+  const view = new PanelViewState({ state });
+  void app.restored.then(() => view.restore());
   const panel = new DiagnosticsPanel({
     guard,
     tracker,
@@ -96,7 +104,8 @@ export function activateHealthPanel(
     verify,
     actions,
     openRule: ruleOpener(app),
-    namespace: new NamespaceReader(serverSettings)
+    namespace: new NamespaceReader(serverSettings),
+    view
   });
   app.shell.add(panel, 'right', { rank: 600 });
   if (restorer) {

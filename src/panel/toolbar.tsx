@@ -23,6 +23,12 @@ export function FilterBar(props: {
   onFilter: (filter: IFindingFilter) => void;
 }): JSX.Element {
   const { trans, filter, onFilter } = props;
+  // A rule chosen earlier stays selectable (and shown as chosen) while this
+  // notebook has none of its findings: the filter outlives the list.
+  const rules =
+    filter.code === null || props.rules.some(([code]) => code === filter.code)
+      ? props.rules
+      : [...props.rules, [filter.code, '', 0] as [string, string, number]];
   const toggle = (severity: Severity) => {
     const severities = new Set(filter.severities);
     if (severities.has(severity)) {
@@ -97,9 +103,9 @@ export function FilterBar(props: {
           }
         >
           <option value="">{trans.__('All rules')}</option>
-          {props.rules.map(([code, rule, count]) => (
+          {rules.map(([code, rule, count]) => (
             <option key={code} value={code}>
-              {`${code} ${rule} (${count})`}
+              {rule ? `${code} ${rule} (${count})` : `${code} (${count})`}
             </option>
           ))}
         </select>

@@ -17,6 +17,7 @@ import {
 } from './model';
 import { FindingRow, GroupHeader, type IRowContext } from './rows';
 import { FilterBar } from './toolbar';
+import type { IPanelView } from './viewstate';
 
 /**
  * The rows rendered first.
@@ -51,6 +52,19 @@ export interface IFindingsViewProps {
    * The orphans section, shown between the problems and the information.
    */
   readonly orphans: JSX.Element | null;
+  /**
+   * The grouping and filters chosen (kept by the panel, so that they
+   * outlive this list: it re-mounts when the findings empty and come back).
+   */
+  readonly view: IPanelView;
+  /**
+   * Group by cell or rule.
+   */
+  readonly onGroupBy: (groupBy: GroupBy) => void;
+  /**
+   * Narrow the listing.
+   */
+  readonly onFilter: (filter: IFindingFilter) => void;
 }
 
 /**
@@ -64,8 +78,7 @@ export interface IFindingsViewProps {
 export function FindingsView(props: IFindingsViewProps): JSX.Element {
   const { context, placed, labelOf } = props;
   const { trans } = context;
-  const [groupBy, setGroupBy] = React.useState<GroupBy>('cell');
-  const [filter, setFilter] = React.useState<IFindingFilter>(NO_FILTER);
+  const { groupBy, filter } = props.view;
   const [focus, setFocus] = React.useState(-1);
   const [range, setRange] = React.useState<IRowRange>(FIRST_WINDOW);
   const root = React.useRef<HTMLDivElement>(null);
@@ -135,7 +148,7 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
   };
 
   const changeFilter = (next: IFindingFilter) => {
-    setFilter(next);
+    props.onFilter(next);
     pending.current = null;
     setFocus(-1);
     setRange(FIRST_WINDOW);
@@ -203,7 +216,7 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
         rules={rulesPresent(diagnostics)}
         withInfo={props.withInfo}
         onGroupBy={value => {
-          setGroupBy(value);
+          props.onGroupBy(value);
           setFocus(-1);
         }}
         onFilter={changeFilter}
@@ -288,6 +301,31 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
     </div>
   );
 }
+
+/**
+ * Whether the list would render the same for both props: every prop the
+ * same object, except `checkedAt`, which changes with each check but only
+ * shows when there is no problem at all.
+ */
+function sameView(a: IFindingsViewProps, b: IFindingsViewProps): boolean {
+  const keys = Object.keys(a) as Array<keyof IFindingsViewProps>;
+  for (const key of keys) {
+    if (key !== 'checkedAt' && a[key] !== b[key]) {
+      return false;
+    }
+  }
+  return (
+    a.checkedAt === b.checkedAt ||
+    a.placed.some(finding => !isQuiet(finding.diagnostic))
+  );
+}
+
+/**
+ * `FindingsView`, rendered again only when what it shows changed: a status
+ * change of the notebook (checking, then idle) or an answer with the same
+ * findings re-renders the panel's header, not hundreds of rows.
+ */
+export const MemoFindingsView = React.memo(FindingsView, sameView);
 
 /**
  * The accessible name of a group: what it is about and how many findings.
