@@ -57,10 +57,13 @@ function marked(view: EditorView): IMarked[] {
 }
 
 /**
- * Let the extension's deferred sync run.
+ * Let the extension's deferred sync run: the editors on screen in the next
+ * task, the others (jsdom lays nothing out, so all) in the idle slice after.
  */
-function flush(): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, 0));
+async function flush(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    await new Promise(resolve => setTimeout(resolve, 0));
+  }
 }
 
 /**

@@ -21,6 +21,7 @@ import { ISignal } from '@lumino/signaling';
 import type { Diagnostic } from '../api';
 import { formatFinding } from '../findings';
 import { rangeToOffsets } from './positions';
+import { SyncQueue, type IPendingSync } from './queue';
 
 /**
  * The CSS class on every nbguard underline (next to CodeMirror's
@@ -202,15 +203,35 @@ function findingsKey(diagnostics: ReadonlyArray<Diagnostic>): string {
 }
 
 /**
+ * The queue every nbguard editor of the page shares.
+ */
+const SHARED_QUEUE = new SyncQueue();
+
+/**
  * Keeps an editor's lint state in sync with its cell's findings.
  */
-class FindingsSync implements PluginValue {
+class FindingsSync implements PluginValue, IPendingSync {
   constructor(
     private readonly view: EditorView,
-    private readonly source: IDiagnosticsSource
+    private readonly source: IDiagnosticsSource,
+    private readonly queue: SyncQueue
   ) {
     source.changed.connect(this._schedule, this);
     this._schedule();
+  }
+
+  /**
+   * Whether the editor is on screen.
+   */
+  get inView(): boolean {
+    return this.view.inView;
+  }
+
+  /**
+   * Apply the cell's findings (called by the queue).
+   */
+  sync(): void {
+    this._sync();
   }
 
   /**
@@ -226,24 +247,17 @@ class FindingsSync implements PluginValue {
   destroy(): void {
     this._destroyed = true;
     this.source.changed.disconnect(this._schedule, this);
-    if (this._timer !== null) {
-      clearTimeout(this._timer);
-      this._timer = null;
-    }
+    this.queue.delete(this);
   }
 
   /**
    * Dispatching is not allowed while the view is being built or updated, so
-   * the sync runs on the next tick.
+   * the sync runs in a later task (see `SyncQueue`).
    */
   private _schedule(): void {
-    if (this._destroyed || this._timer !== null) {
-      return;
+    if (!this._destroyed) {
+      this.queue.add(this);
     }
-    this._timer = setTimeout(() => {
-      this._timer = null;
-      this._sync();
-    }, 0);
   }
 
   private _sync(): void {
@@ -282,7 +296,6 @@ class FindingsSync implements PluginValue {
 
   private _destroyed = false;
   private _key: string | null = findingsKey([]);
-  private _timer: ReturnType<typeof setTimeout> | null = null;
 }
 
 /**
@@ -295,11 +308,15 @@ class FindingsSync implements PluginValue {
  * user's edits, and underlines an edit touches are hidden.
  *
  * @param source Where the findings of the editor's cell come from.
+ * @param queue When to apply them (the page's shared queue by default).
  * @returns The extension.
  */
-export function nbguardDiagnostics(source: IDiagnosticsSource): Extension {
+export function nbguardDiagnostics(
+  source: IDiagnosticsSource,
+  queue: SyncQueue = SHARED_QUEUE
+): Extension {
   return [
-    ViewPlugin.define(view => new FindingsSync(view, source)),
+    ViewPlugin.define(view => new FindingsSync(view, source, queue)),
     EditorState.transactionExtender.of(hideEditedFindings)
   ];
 }
