@@ -1,11 +1,4 @@
-import { ISessionContext } from '@jupyterlab/apputils';
-import {
-  INotebookModel,
-  Notebook,
-  NotebookActions,
-  NotebookPanel
-} from '@jupyterlab/notebook';
-import { Kernel } from '@jupyterlab/services';
+import { NotebookPanel } from '@jupyterlab/notebook';
 import {
   nullTranslator,
   type TranslationBundle
@@ -18,27 +11,15 @@ import {
   buildCheckRequest,
   CHECK_TIMEOUT_MS,
   failureReason,
-  IHistoryChanged,
-  sameDiagnostics
+  IHistoryChanged
 } from './checkbody';
 import { CheckScheduler, IRunTicket } from './scheduler';
 import type { INbGuardSettings } from './settings';
+import { FindingsStore } from './store';
 import type { CheckStatus, ICheckInfo, INotebookFindings } from './tokens';
+import { AFTER_EXECUTION_DELAY_MS, CheckTriggers } from './triggers';
 
-/**
- * Delay between the end of an execution and the check that follows, in ms:
- * enough to make the cells of a Run All that finish together one check, short
- * against the 150 ms a warning may take to appear (ui-tests/bench measures
- * it; the server has seen the reply before the browser has).
- */
-export const AFTER_EXECUTION_DELAY_MS = 40;
-
-/**
- * Delay between a change of the cell list (add, delete, move, paste, undo of
- * those) and the check that follows, in ms: short, so that a cut-and-paste
- * of several cells is one check.
- */
-export const STRUCTURE_DELAY_MS = 50;
+export { AFTER_EXECUTION_DELAY_MS, STRUCTURE_DELAY_MS } from './triggers';
 
 export {
   buildCheckRequest,
@@ -59,10 +40,11 @@ export type { IHistoryChanged } from './checkbody';
  * second browser tab) ran code in the same kernel. Requests never block the
  * notebook; only the newest answer is applied.
  *
- * Findings are compared with the previous answer: `diagnostics` keeps the
- * same array when nothing changed, and `cellsChanged` names only the cells
- * whose findings (or checked source) changed, so that only their editors
- * update.
+ * Findings are compared with the previous answer (see `FindingsStore`):
+ * `diagnostics` keeps the same array when nothing changed, and
+ * `cellsChanged` names only the cells whose findings (or checked source)
+ * changed, so that only their editors update. What starts a check is
+ * watched by `CheckTriggers`.
  */
 export class NotebookChecker implements INotebookFindings, IDisposable {
   /**
@@ -83,15 +65,16 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     this._status = this._getSettings().enabled ? 'idle' : 'disabled';
 
     const panel = this._panel;
-    NotebookActions.executed.connect(this._onExecuted, this);
-    panel.content.modelContentChanged.connect(this._onContentChanged, this);
-    this._watchCells(panel.content.model);
-    panel.content.modelChanged.connect(
-      () => this._watchCells(panel.content.model),
-      this
-    );
-    panel.sessionContext.kernelChanged.connect(this._onKernelChanged, this);
-    panel.sessionContext.statusChanged.connect(this._onStatusChanged, this);
+    this._triggers = new CheckTriggers(panel, {
+      model: () => this._panel.content.model,
+      debounceMs: () => this._getSettings().debounceMs,
+      schedule: delayMs => this.schedule(delayMs),
+      kernelChanged: () => {
+        if (this._getSettings().enabled) {
+          this._scheduler.supersede(0);
+        }
+      }
+    });
     void panel.context.ready.then(() => this.schedule(0));
   }
 
@@ -107,7 +90,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
    * change.
    */
   get diagnostics(): ReadonlyArray<Diagnostic> {
-    return this._diagnostics;
+    return this._store.diagnostics;
   }
 
   /**
@@ -174,7 +157,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
    * @param cellId The nbformat cell id.
    */
   forCell(cellId: string): ReadonlyArray<Diagnostic> {
-    return this._byCell.get(cellId) ?? [];
+    return this._store.forCell(cellId);
   }
 
   /**
@@ -183,7 +166,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
    * @param cellId The nbformat cell id.
    */
   checkedSource(cellId: string): string | null {
-    return this._checkedSources.get(cellId) ?? null;
+    return this._store.checkedSource(cellId);
   }
 
   /**
@@ -264,7 +247,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     }
     this._isDisposed = true;
     this._scheduler.dispose();
-    NotebookActions.executed.disconnect(this._onExecuted, this);
+    this._triggers.dispose();
     Signal.clearData(this);
   }
 
@@ -350,38 +333,7 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     status: CheckStatus,
     sources: Map<string, string>
   ): void {
-    const byCell = new Map<string, Diagnostic[]>();
-    for (const d of diagnostics) {
-      if (d.cell_id !== null) {
-        const list = byCell.get(d.cell_id) ?? [];
-        list.push(d);
-        byCell.set(d.cell_id, list);
-      }
-    }
-    const touched = new Set<string>();
-    for (const [id, list] of byCell) {
-      const before = this._byCell.get(id);
-      if (before === undefined || !sameDiagnostics(before, list)) {
-        touched.add(id);
-      } else {
-        byCell.set(id, before); // the same array: nothing to redo for it
-      }
-    }
-    for (const id of this._byCell.keys()) {
-      if (!byCell.has(id)) {
-        touched.add(id);
-      }
-    }
-    for (const [id, source] of sources) {
-      if (this._checkedSources.get(id) !== source && byCell.has(id)) {
-        touched.add(id);
-      }
-    }
-    if (!sameDiagnostics(this._diagnostics, diagnostics)) {
-      this._diagnostics = diagnostics;
-    }
-    this._byCell = byCell;
-    this._checkedSources = sources;
+    const touched = this._store.update(diagnostics, sources);
     this._kernel = kernel;
     this._status = status;
     if (touched.size > 0) {
@@ -390,73 +342,21 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
     this._changed.emit();
   }
 
-  private _watchCells(model: INotebookModel | null): void {
-    if (model === this._cellsModel) {
-      return;
-    }
-    this._cellsModel?.cells.changed.disconnect(this._onCellsChanged, this);
-    this._cellsModel = model;
-    model?.cells.changed.connect(this._onCellsChanged, this);
-  }
-
-  private _onCellsChanged(): void {
-    this.schedule(STRUCTURE_DELAY_MS);
-  }
-
-  private _onExecuted(
-    _: unknown,
-    args: { notebook: Notebook; cell: unknown }
-  ): void {
-    // Every view of the same document shares its model.
-    if (
-      args.notebook.model !== null &&
-      args.notebook.model === this._panel.content.model
-    ) {
-      this.schedule(AFTER_EXECUTION_DELAY_MS);
-    }
-  }
-
-  private _onContentChanged(): void {
-    this.schedule(this._getSettings().debounceMs);
-  }
-
-  private _onKernelChanged(): void {
-    if (this._getSettings().enabled) {
-      this._scheduler.supersede(0);
-    }
-  }
-
-  private _onStatusChanged(_: ISessionContext, status: Kernel.Status): void {
-    if (
-      status === 'restarting' ||
-      status === 'autorestarting' ||
-      status === 'starting'
-    ) {
-      this._restarting = true;
-    } else if (status === 'idle' && this._restarting) {
-      this._restarting = false;
-      this.schedule(AFTER_EXECUTION_DELAY_MS);
-    }
-  }
-
   private _panel: NotebookPanel;
   private readonly _client: NbGuardClient;
   private readonly _trans: TranslationBundle;
   private _error: string | null = null;
   private _lastCheck: ICheckInfo | null = null;
-  private _checkedSources = new Map<string, string>();
   private readonly _getSettings: () => INbGuardSettings;
   private readonly _serverReady: Promise<boolean>;
   private readonly _scheduler: CheckScheduler;
   private readonly _changed = new Signal<this, void>(this);
   private readonly _cellsChanged = new Signal<this, ReadonlySet<string>>(this);
-  private _cellsModel: INotebookModel | null = null;
-  private _diagnostics: ReadonlyArray<Diagnostic> = [];
-  private _byCell = new Map<string, Diagnostic[]>();
+  private readonly _store = new FindingsStore();
+  private readonly _triggers: CheckTriggers;
   private _kernel: KernelSummary | null = null;
   private _status: CheckStatus;
   private _errorReported = false;
-  private _restarting = false;
   private _isDisposed = false;
 }
 
