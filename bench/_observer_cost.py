@@ -6,9 +6,11 @@ directly what the observing connection class adds per execution: one v1
 ``execute_request`` from the client, one ``execute_reply`` from the kernel's
 shell socket and the usual three iopub messages (busy, execute_input, idle),
 each shown to the observer as the connection does after forwarding it
-(``observe_client``/``observe_kernel``), then the deferred ``flush`` that
-records them in a :class:`HistoryStore`. Both parts are reported: the first
-runs in the forwarding callback, the second in a batch once a second.
+(``observe_client`` for the request; for the kernel's messages the same list
+append with the time seen that the connection makes), then the deferred
+``flush`` that records them in a :class:`HistoryStore`. Both parts are
+reported: the first runs in the forwarding callback, the second in a batch
+once a second.
 """
 
 from __future__ import annotations
@@ -82,14 +84,17 @@ def observer_cost_us(executions: int = 20_000) -> tuple[float, float]:
         msgs = [_messages(session, "x = 1\ny = x + 1") for _ in range(executions)]
         observer = ExecutionObserver(HistoryStore(max_executions=10_000))
         observe_client = observer.observe_client
-        observe_kernel = observer.observe_kernel
+        pending = observer.pending
+        queue, limit, now = pending.append, observer.max_queued, time.time
         forwarding = flushing = 0.0
         with _running(loop):
             for i, (request, frames) in enumerate(msgs):
                 start = time.perf_counter()
                 observe_client("k", request, 1)
-                for channel, zmq_frames in frames:
-                    observe_kernel("k", (channel, zmq_frames))
+                for _channel, zmq_frames in frames:
+                    queue(("k", zmq_frames, now()))
+                    if len(pending) >= limit:
+                        observer.flush()
                 middle = time.perf_counter()
                 if i % 50 == 49:
                     observer.flush()

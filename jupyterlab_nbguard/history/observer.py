@@ -1,18 +1,19 @@
 """Reads kernel protocol messages passing through the server and feeds the store.
 
 Every message between browsers and kernels passes here, so the work is split
-in two. The connection forwards a message first and then calls one of the
-``observe_*`` methods, which queue it with the time it was seen: a client's
-message only if its header says ``execute_request`` (a few bytes searched,
-nothing decoded), a kernel's message as it is. :meth:`ExecutionObserver.flush`
-then passes over outputs and status changes by their header frame and decodes
-only ``execute_input``, ``execute_reply`` (and ``status``/``error`` while some
-request has lost its connection), in order. A timer runs it
-:attr:`~ExecutionObserver.delay` seconds after the first message queued, a
-long queue runs it at once, and the store runs it before every read or reset
-(:meth:`~.store.HistoryStore.follow`), so no reader sees a history behind
-the traffic already forwarded. ``client_message`` and ``kernel_message`` do
-the decoding and recording at once, for callers without an event loop.
+in two. The connection forwards a message first and then queues it with the
+time it was seen: a client's message only if its header says
+``execute_request`` (a few bytes searched, nothing decoded), a kernel's
+message as it is, with one list append (:attr:`ExecutionObserver.pending`).
+:meth:`ExecutionObserver.flush` then passes over outputs and status changes by
+their header frame, in one tight loop, and decodes only ``execute_input``,
+``execute_reply`` (and ``status``/``error`` while some request has lost its
+connection), in order. A timer runs it :attr:`~ExecutionObserver.delay`
+seconds after the first request queued, a long queue runs it at once, and the
+store runs it before every read or reset (:meth:`~.store.HistoryStore.follow`),
+so no reader sees a history behind the traffic already forwarded.
+``client_message`` and ``kernel_message`` do the decoding and recording at
+once, for callers without an event loop.
 
 Three shapes arrive: the JSON websocket protocol (text), the binary
 ``v1.kernel.websocket.jupyter.org`` protocol (bytes with an offset table), and
@@ -49,8 +50,11 @@ _V1_HEAD = struct.Struct("<4Q")
 #: The offsets of channel, header, parent header, metadata and content's end.
 _V1_PARTS = struct.Struct("<6Q")
 _decode = json.JSONDecoder().raw_decode
-#: What a queued message is: sent by a client, sent by a kernel.
-_CLIENT, KERNEL_MESSAGE = 0, 1
+
+#: A queued kernel message: ``(kernel_id, payload, seen)``, where the payload is
+#: the ZeroMQ frames (a list) or a gateway's JSON text. A queued client request
+#: is ``(kernel_id, message, seen, connection)``: the length tells them apart.
+Queued = tuple[Any, ...]
 
 log = logging.getLogger(__name__)
 
@@ -110,9 +114,9 @@ class ExecutionObserver:
 
     def __init__(self, store: HistoryStore) -> None:
         self.store = store
-        #: ``(kind, kernel_id, message, connection, time seen)``, oldest first.
-        #: Changed in place, never replaced: the connection appends to it.
-        self.pending: list[tuple[int, str, Any, int | None, float]] = []
+        #: Queued messages (see :data:`Queued`), oldest first. Changed in
+        #: place, never replaced: the connection appends kernel messages to it.
+        self.pending: list[Queued] = []
         self._armed = False
         store.follow(self.flush)
 
@@ -138,7 +142,7 @@ class ExecutionObserver:
                 _count, _channel, start, end = _V1_HEAD.unpack_from(message)
                 wanted = message.find(_REQUEST, start, end) >= 0
             if wanted:
-                self._later(_CLIENT, kernel_id, message, connection)
+                self._later((kernel_id, message, time.time(), connection))
         except Exception:  # observation must never break the proxy
             log.debug("nbguard could not read a client message", exc_info=True)
 
@@ -148,11 +152,15 @@ class ExecutionObserver:
         ``args`` is ``(stream, zmq_frames)`` for local kernels and
         ``(json_text,)`` for kernels behind a gateway. Every one is queued,
         unread: the flush passes over outputs and status changes after a look
-        at their header frame. The connection class appends to
-        :attr:`pending` itself, as this does (a method call per message costs
-        several microseconds when the process has just woken up).
+        at their header frame. The connection class for local kernels appends
+        ``(kernel_id, frames, seen)`` to :attr:`pending` itself (a method call
+        per message costs several microseconds when the process has just
+        woken up).
         """
-        self._later(KERNEL_MESSAGE, kernel_id, args, None)
+        if len(args) == 2:
+            self._later((kernel_id, args[1], time.time()))
+        elif len(args) == 1:
+            self._later((kernel_id, args[0], time.time()))
 
     def observe_close(self, kernel_id: str, connection: int) -> None:
         """Record a closed websocket now, after what was queued before it.
@@ -163,11 +171,9 @@ class ExecutionObserver:
         self.flush()
         self.connection_closed(kernel_id, connection)
 
-    def _later(
-        self, kind: int, kernel_id: str, payload: Any, connection: int | None
-    ) -> None:
+    def _later(self, entry: Queued) -> None:
         pending = self.pending
-        pending.append((kind, kernel_id, payload, connection, time.time()))
+        pending.append(entry)
         if not self._armed:
             try:
                 asyncio.get_running_loop().call_later(self.delay, self._timer)
@@ -182,17 +188,73 @@ class ExecutionObserver:
         self.flush()
 
     def flush(self) -> None:
-        """Decode and record every queued message, oldest first."""
+        """Decode and record every queued message, oldest first.
+
+        One loop passes over a kernel's outputs and status changes by a look
+        at the header frame (at a fixed index for shell and iopub messages),
+        calling nothing; only requests and replies (and, for a kernel with
+        orphans, ``status``/``error``) are decoded. An ``execute_input`` waits
+        for its reply in the same batch, which carries the same count: it is
+        read only if none comes (a request still running, or orphaned).
+        """
         pending = self.pending
         if not pending:
             return
         queue = pending.copy()
         pending.clear()
-        for kind, kernel_id, payload, connection, seen in queue:
-            if kind == _CLIENT:
-                self.client_message(kernel_id, payload, connection, seen)
-            else:
-                self.kernel_message(kernel_id, payload, seen)
+        orphaned = self.store.orphaned
+        # (kernel, parent header frame) -> execute_input's content frame; the
+        # kernel packs one parent header for both, so the bytes are equal.
+        inputs: dict[tuple[str, bytes], bytes] = {}
+        for entry in queue:
+            try:
+                if len(entry) == 4:
+                    self.client_message(entry[0], entry[1], entry[3], entry[2])
+                    continue
+                kernel_id, frames, seen = entry
+                if type(frames) is not list:
+                    self._read_inputs(inputs)
+                    self._json_kernel(kernel_id, frames, seen)
+                    continue
+                # shell replies come with no identity, iopub with one topic
+                if frames[0] == _DELIMITER:
+                    start = 0
+                elif frames[1] == _DELIMITER:
+                    start = 1
+                else:  # more identities: searched for by the slow path
+                    self._read_inputs(inputs)
+                    self._zmq_kernel(kernel_id, frames, seen)
+                    continue
+                header = frames[start + 2]
+                if type(header) is not bytes:
+                    header = _bytes(header)
+                if _REPLY in header or _INPUT in header:
+                    if len(frames) < start + 6:
+                        continue
+                    parent, content = frames[start + 3], frames[start + 5]
+                    if type(parent) is not bytes or type(content) is not bytes:
+                        parent, content = _bytes(parent), _bytes(content)
+                    if _REPLY in header:
+                        waiting = inputs.pop((kernel_id, parent), None)
+                        self._zmq_reply(
+                            kernel_id, header, parent, content, seen, waiting
+                        )
+                    else:
+                        inputs[(kernel_id, parent)] = content
+                elif kernel_id in orphaned and (_STATUS in header or _ERROR in header):
+                    self._read_inputs(inputs)  # an idle finishes by the count
+                    self._zmq_kernel(kernel_id, frames, seen)
+            except Exception:  # observation must never break the proxy
+                log.debug("nbguard could not read a queued message", exc_info=True)
+        self._read_inputs(inputs)
+        self.store.batch_recorded()
+
+    def _read_inputs(self, inputs: dict[tuple[str, bytes], bytes]) -> None:
+        """Record the ``execute_input`` messages still waiting for a reply."""
+        if inputs:
+            for (kernel_id, parent), content in inputs.items():
+                self._zmq_input(kernel_id, parent, content)
+            inputs.clear()
 
     # --- decoding and recording, at once --------------------------------------
 
@@ -226,24 +288,31 @@ class ExecutionObserver:
         """
         try:
             if len(args) == 2:
-                channel = getattr(args[0], "channel", args[0])
-                header, parent, content = _message_parts(args[1])
-                if channel == "shell" and _REPLY in header:
-                    self._zmq_reply(kernel_id, header, parent, content, seen)
-                elif channel == "iopub" and _INPUT in header:
-                    self._zmq_input(kernel_id, parent, content)
-                elif (
-                    channel == "iopub"
-                    and self.store.has_orphans(kernel_id)
-                    and (_STATUS in header or _ERROR in header)
-                ):
-                    message = {"header": _loads(header), "content": _loads(content)}
-                    message["parent_header"] = _loads(parent)
-                    self._iopub(kernel_id, message, seen)
+                self._zmq_kernel(kernel_id, args[1], seen)
             elif len(args) == 1:
                 self._json_kernel(kernel_id, args[0], seen)
         except Exception:
             log.debug("nbguard could not read a kernel message", exc_info=True)
+
+    def _zmq_kernel(
+        self, kernel_id: str, frames: Sequence[Any], seen: float | None
+    ) -> None:
+        """A local kernel's message, known by its type in the header.
+
+        ``execute_reply`` only comes on shell and ``execute_input``,
+        ``status`` and ``error`` only on iopub, so the channel is not asked.
+        """
+        header, parent, content = _message_parts(frames)
+        if _REPLY in header:
+            self._zmq_reply(kernel_id, header, parent, content, seen)
+        elif _INPUT in header:
+            self._zmq_input(kernel_id, parent, content)
+        elif self.store.has_orphans(kernel_id) and (
+            _STATUS in header or _ERROR in header
+        ):
+            message = {"header": _loads(header), "content": _loads(content)}
+            message["parent_header"] = _loads(parent)
+            self._iopub(kernel_id, message, seen)
 
     def connection_closed(self, kernel_id: str, connection: int) -> None:
         """A websocket closed: its pending requests will get no reply through it."""
@@ -346,15 +415,23 @@ class ExecutionObserver:
         parent: bytes,
         content: bytes,
         seen: float | None,
+        waiting: bytes | None = None,
     ) -> None:
-        """An ``execute_reply``: its parent id from the bytes, its content decoded."""
+        """An ``execute_reply``: its parent id from the bytes, its content decoded.
+
+        ``waiting`` is the content of the request's ``execute_input`` not read
+        yet: read only if this reply turns out to bring no count itself.
+        """
         kind = _MSG_TYPE.search(header)
-        if kind is None or kind.group(1) != _REPLY:
-            return
         found = _MSG_ID.search(parent)
         msg_id = found.group(1).decode() if found else _loads(parent).get("msg_id")
-        if isinstance(msg_id, str):  # (decoded when the id holds escapes)
-            self._finish(kernel_id, msg_id, _loads(content), seen)
+        reply = _loads(content) if kind and kind.group(1) == _REPLY else None
+        if waiting is not None and (
+            reply is None or not isinstance(reply.get("execution_count"), int)
+        ):
+            self._zmq_input(kernel_id, parent, waiting)
+        if reply is not None and isinstance(msg_id, str):  # (escapes: decoded)
+            self._finish(kernel_id, msg_id, reply, seen)
 
     def _zmq_input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
         """An ``execute_input``'s parent and count, not decoding the echoed code."""

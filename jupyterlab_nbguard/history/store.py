@@ -86,6 +86,8 @@ class KernelHistory:
     deleted_cell_ids: set[str] = field(default_factory=set)
     execution_count: int = 0
     dropped: int = 0
+    #: How many of :attr:`records` are silent (left out of the engine's view).
+    silent: int = 0
     _codes: dict[str, str] = field(default_factory=dict)
     _built: list[Execution | None] = field(default_factory=list)
     _dirty_from: int = 0
@@ -97,10 +99,13 @@ class KernelHistory:
         record.seq = self.dropped + len(self.records)
         self.records.append(record)
         self.pending[record.msg_id] = record
+        if record.silent:
+            self.silent += 1
         if len(self.records) > self.max_executions:
             cut = max(1, self.max_executions // 10)
             for old in self.records[:cut]:
                 self.pending.pop(old.msg_id, None)
+                self.silent -= old.silent
             del self.records[:cut]
             del self._built[:cut]
             self._dirty_from = max(0, self._dirty_from - cut)
@@ -113,6 +118,11 @@ class KernelHistory:
         index = record.seq - self.dropped
         if index >= 0:
             self._dirty_from = min(self._dirty_from, index)
+
+    @property
+    def visible(self) -> int:
+        """How many records the engine's view holds, without building it."""
+        return len(self.records) - self.silent
 
     def executions(self) -> tuple[Execution, ...]:
         """The engine's view of the records (silent ones left out)."""
@@ -139,6 +149,7 @@ class KernelHistory:
         self._snapshot = ()
         self.execution_count = 0
         self.dropped = 0
+        self.silent = 0
 
 
 class HistoryStore:
@@ -148,6 +159,11 @@ class HistoryStore:
     in batches, off the path of kernel traffic). It registers with
     :meth:`follow`, and every read or reset here first lets it catch up, so a
     reader never sees a history older than the traffic already forwarded.
+
+    When :attr:`changed` is a dict (a subclass that reports changes sets it),
+    the kernels whose visible history a batch changed are noted in it as it is
+    recorded, one dict store each, and :meth:`batch_recorded` (which the
+    observer calls after each batch) can report them once per batch.
     """
 
     def __init__(
@@ -160,6 +176,16 @@ class HistoryStore:
         #: these does the observer read iopub ``status`` and ``error``.
         self.orphaned: set[str] = set()
         self._catch_up: Callable[[], None] | None = None
+        #: Kernels whose visible history changed since the last batch, or
+        #: ``None`` when nobody asks (nothing is noted).
+        self.changed: dict[str, None] | None = None
+
+    def batch_recorded(self) -> None:
+        """The observer recorded a batch; a subclass may report :attr:`changed`."""
+
+    def peek(self, kernel_id: str) -> KernelHistory | None:
+        """The history of ``kernel_id`` as recorded so far, without catching up."""
+        return self._kernels.get(kernel_id)
 
     def follow(self, catch_up: Callable[[], None]) -> None:
         """Call ``catch_up`` before every read or reset of the store."""
@@ -216,6 +242,8 @@ class HistoryStore:
                 connection=connection,
             )
         )
+        if not silent and self.changed is not None:
+            self.changed[kernel_id] = None
         if kernel_id in self.orphaned:  # the cap may have dropped an orphan
             self._recount(kernel_id)
 
@@ -282,6 +310,8 @@ class HistoryStore:
             record.status = ExecutionStatus.OK
         record.finished = self._clock() if at is None else at
         history.touch(record)
+        if not record.silent and self.changed is not None:
+            self.changed[kernel_id] = None
         if record.execution_count is not None:
             history.execution_count = max(
                 history.execution_count, record.execution_count
@@ -310,7 +340,11 @@ class HistoryStore:
         record.status = _FINISHED.get(status, ExecutionStatus.ERROR)
         record.finished = self._clock() if at is None else at
         history.touch(record)
-        if execution_count is not None and not record.silent:
+        if record.silent:
+            return
+        if self.changed is not None:
+            self.changed[kernel_id] = None
+        if execution_count is not None:
             record.execution_count = execution_count
             history.execution_count = max(history.execution_count, execution_count)
 
@@ -335,6 +369,8 @@ class HistoryStore:
         self._sync()
         self._kernels.pop(kernel_id, None)
         self.orphaned.discard(kernel_id)
+        if self.changed is not None:
+            self.changed.pop(kernel_id, None)
 
     def records(self, kernel_id: str) -> list[ExecutionRecord]:
         """The records of ``kernel_id`` in this epoch (a copy)."""

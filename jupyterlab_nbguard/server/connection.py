@@ -14,8 +14,11 @@ import time
 from functools import cached_property
 from typing import Any
 
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
+
 from ..history import ExecutionObserver
-from ..history.observer import KERNEL_MESSAGE
 
 
 def observing_connection_class(
@@ -30,11 +33,12 @@ def observing_connection_class(
     kernel did send it.
     """
     observe_client = observer.observe_client
+    observe_kernel = observer.observe_kernel
     observe_close = observer.observe_close
-    # A kernel's message is appended to the observer's queue right here, as
-    # ``observer.observe_kernel`` would: every output passes through this, and
-    # a call more per message is several microseconds on a process that has
-    # just woken up.
+    # A local kernel's message is appended to the observer's queue right
+    # here, as ``observer.observe_kernel`` would: every output passes through
+    # this, and a call more per message is several microseconds on a process
+    # that has just woken up.
     pending = observer.pending
     queue = pending.append
     flush = observer.flush
@@ -44,6 +48,23 @@ def observing_connection_class(
     # per call, and this runs for every message.
     forward_in = base.handle_incoming_message
     forward_out = base.handle_outgoing_message
+
+    def _outgoing_frames(self: Any, stream: Any, outgoing_msg: Any) -> None:
+        # A local kernel's (stream, ZeroMQ frames), always: nbguard reads the
+        # frames only.
+        try:
+            forward_out(self, stream, outgoing_msg)
+        finally:
+            queue((self._nbguard_kernel_id, outgoing_msg, now()))
+            if len(pending) >= limit:
+                flush()
+
+    def _outgoing_any(self: Any, *args: Any) -> None:
+        # A gateway's (JSON text, ...), or another server's shape.
+        try:
+            forward_out(self, *args)
+        finally:
+            observe_kernel(self._nbguard_kernel_id, args)
 
     class ObservingConnection(base):  # type: ignore[misc]
         __doc__ = f"{base.__name__}, with nbguard reading executions as they pass."
@@ -60,13 +81,11 @@ def observing_connection_class(
             finally:
                 observe_client(self._nbguard_kernel_id, incoming_msg, id(self))
 
-        def handle_outgoing_message(self, *args: Any) -> None:
-            try:
-                forward_out(self, *args)
-            finally:
-                queue((KERNEL_MESSAGE, self._nbguard_kernel_id, args, None, now()))
-                if len(pending) >= limit:
-                    flush()
+        handle_outgoing_message = (
+            _outgoing_frames
+            if issubclass(base, ZMQChannelsWebsocketConnection)
+            else _outgoing_any
+        )
 
         def disconnect(self) -> Any:
             observe_close(self._nbguard_kernel_id, id(self))

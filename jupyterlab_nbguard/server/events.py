@@ -11,14 +11,16 @@ Nothing here runs while a message is forwarded. The observer records messages
 in batches (:meth:`~..history.observer.ExecutionObserver.flush`); the store
 below notes which kernels a batch changed, and a short timer after the batch
 emits one event per such kernel, so a burst of executions in one batch (or in
-flushes close together) is one event per kernel.
+flushes close together) is one event per kernel. The event reads the history
+as recorded, without making the observer catch up, and builds nothing: its
+numbers are counters the store keeps.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from ..history.store import HistoryStore
@@ -67,56 +69,27 @@ HISTORY_CHANGED_SCHEMA: dict[str, Any] = {
 class NotifyingStore(HistoryStore):
     """A :class:`HistoryStore` that reports which kernels' histories changed.
 
-    ``on_change(kernel_id)`` is called after each change a check could see: a
-    request recorded, a reply (or an orphan's end), a restart. Requests the
-    user cannot see (``silent``, such as nbguard's own namespace reads) change
-    no check, so they are not reported.
+    ``on_change(kernel_id)`` is called once per batch the observer recorded
+    for each kernel whose history a check could see changed in it (a request,
+    a reply, an orphan's end), and after each restart. Requests the user
+    cannot see (``silent``, such as nbguard's own namespace reads) change no
+    check, so they are not reported. Recording notes a kernel with one dict
+    store (:attr:`HistoryStore.changed`): nothing is called per execution.
     """
 
     def __init__(self, max_executions: int, on_change: Callable[[str], None]) -> None:
         super().__init__(max_executions)
         self.on_change = on_change
+        self.changed = {}
 
-    def record_request(
-        self,
-        kernel_id: str,
-        msg_id: str,
-        code: str,
-        cell_id: str | None = None,
-        deleted_cell_ids: Iterable[str] = (),
-        silent: bool = False,
-        connection: int | None = None,
-        at: float | None = None,
-    ) -> None:
-        """Record a request; report it unless it is silent."""
-        super().record_request(
-            kernel_id, msg_id, code, cell_id, deleted_cell_ids, silent, connection, at
-        )
-        if not silent:
-            self.on_change(kernel_id)
-
-    def record_reply(
-        self,
-        kernel_id: str,
-        parent_msg_id: str,
-        status: str,
-        execution_count: int | None,
-        at: float | None = None,
-    ) -> None:
-        """Record a reply; report it unless its request was silent or unknown."""
-        record = self._pending(kernel_id, parent_msg_id)
-        super().record_reply(kernel_id, parent_msg_id, status, execution_count, at)
-        if record is not None and not record.silent:
-            self.on_change(kernel_id)
-
-    def record_idle(
-        self, kernel_id: str, parent_msg_id: str, at: float | None = None
-    ) -> None:
-        """Finish an orphaned request; report it if it was one."""
-        record = self._pending(kernel_id, parent_msg_id)
-        super().record_idle(kernel_id, parent_msg_id, at)
-        if record is not None and record.orphaned and not record.silent:
-            self.on_change(kernel_id)
+    def batch_recorded(self) -> None:
+        """Report each kernel the batch changed, once."""
+        changed = self.changed
+        if changed:
+            kernels = list(changed)
+            changed.clear()
+            for kernel_id in kernels:
+                self.on_change(kernel_id)
 
     def restart(self, kernel_id: str) -> None:
         """Start a new epoch and report it."""
@@ -174,13 +147,17 @@ class HistoryEvents:
         if store is None:
             return
         for kernel_id in kernels:
-            if kernel_id not in store:  # shut down meanwhile
+            # As recorded so far, not caught up: catching up would flush the
+            # observer every 50 ms while traffic lasts (it batches once a
+            # second), and anything it records later is announced by the
+            # event its own batch brings.
+            history = store.peek(kernel_id)
+            if history is None:  # shut down meanwhile
                 continue
-            history = store.kernel(kernel_id)
             data = {
                 "kernel_id": kernel_id,
                 "epoch": history.epoch,
-                "executions": len(history.executions()),
+                "executions": history.visible,
                 "execution_count": history.execution_count,
                 "running": sum(1 for r in history.pending.values() if not r.silent),
             }

@@ -239,3 +239,36 @@ def test_garbage_is_passed_over_without_raising():
         observer.observe_kernel("k", args)
     observer.flush()
     assert observer.store.records("k") == []
+
+
+def test_a_reply_in_the_same_batch_stands_for_its_execute_input():
+    # Given two executions in one batch: the first replies with its count,
+    # the second's reply brings none (as a kernel may), and a third request
+    # is still running (its execute_input came, its reply did not)
+    store = HistoryStore()
+    observer = ExecutionObserver(store)
+
+    async def scenario():
+        first = run_cell(observer, "a = 1", 1)
+        second, raw = v1_request("b = 2", cell_id="c2")
+        observer.observe_client("k", raw, 1)
+        for channel, kind, content in [
+            ("iopub", "execute_input", {"code": "b = 2", "execution_count": 2}),
+            ("shell", "execute_reply", {"status": "ok"}),
+        ]:
+            observer.observe_kernel("k", kernel(channel, kind, content, second))
+        third, raw = v1_request("c = 3", cell_id="c3")
+        observer.observe_client("k", raw, 1)
+        content = {"code": "c = 3", "execution_count": 3}
+        observer.observe_kernel("k", kernel("iopub", "execute_input", content, third))
+        # When a reader catches up
+        records = store.records("k")
+        # Then every count is right: from the reply, from the input the
+        # reply could not stand for, and from the input of the running one
+        assert [(r.msg_id, r.execution_count, r.status.value) for r in records] == [
+            (first["header"]["msg_id"], 1, "ok"),
+            (second["header"]["msg_id"], 2, "ok"),
+            (third["header"]["msg_id"], 3, "running"),
+        ]
+
+    asyncio.run(scenario())

@@ -50,6 +50,8 @@ def test_cached_engine_view_always_equals_a_rebuild(ops, cap):
             store.restart("k")
         # Then the snapshot the engine gets is exactly what the records say
         assert store.snapshot("k").executions == rebuilt(store, "k")
+        # And the count events report without building the view agrees
+        assert store.kernel("k").visible == len(rebuilt(store, "k"))
         assert len(store.records("k")) <= cap
         # And the kept set of kernels with orphans matches a scan of them
         pending = store.kernel("k").pending.values()
