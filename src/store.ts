@@ -76,11 +76,32 @@ export class FindingsStore {
       }
     }
     if (!sameDiagnostics(this._diagnostics, diagnostics)) {
-      this._diagnostics = diagnostics;
+      this._diagnostics = this._reuse(diagnostics, byCell);
     }
     this._byCell = byCell;
     this._checkedSources = sources;
     return touched;
+  }
+
+  /**
+   * The new answer with the previous objects of every cell whose findings
+   * did not change, so that views keyed on a finding (the panel's rows) redo
+   * only the changed ones.
+   */
+  private _reuse(
+    diagnostics: ReadonlyArray<Diagnostic>,
+    byCell: Map<string, Diagnostic[]>
+  ): ReadonlyArray<Diagnostic> {
+    const next = new Map<string, number>();
+    return diagnostics.map(d => {
+      if (d.cell_id === null) {
+        return d;
+      }
+      const list = byCell.get(d.cell_id);
+      const i = next.get(d.cell_id) ?? 0;
+      next.set(d.cell_id, i + 1);
+      return list?.[i] ?? d;
+    });
   }
 
   private _diagnostics: ReadonlyArray<Diagnostic> = [];

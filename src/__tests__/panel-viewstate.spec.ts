@@ -312,9 +312,20 @@ describe('Health panel rendering', () => {
     expect(h.widget.node.textContent).not.toContain('(checking…)');
     // Then no row rendered again
     expect(actionsFor.mock.calls.length).toBe(rendersAfterOpen);
+    // When a finding is added after the others, only its row renders
+    const kept = h.byPanel.get(h.panels[0])!;
+    const added = finding({
+      cell_id: 'plot',
+      code: 'NBG102',
+      rule: 'undefined-name',
+      severity: 'error',
+      range: { start: { line: 0, column: 20 }, end: { line: 0, column: 25 } }
+    });
+    await setFindings(h, 0, [...kept, added]);
+    expect(rowCodes(h.widget)).toEqual(['NBG201', 'NBG101', 'NBG102']);
+    expect(actionsFor.mock.calls.length).toBe(rendersAfterOpen + 1);
     // When the findings change, the rows follow
     await setFindings(h, 0, [twoFindings()[1]]);
-    expect(actionsFor.mock.calls.length).toBeGreaterThan(rendersAfterOpen);
     expect(rowCodes(h.widget)).toEqual(['NBG101']);
     close(h);
   });

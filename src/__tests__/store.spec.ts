@@ -23,6 +23,12 @@ describe('FindingsStore', () => {
     ).toBe(0);
     expect(store.diagnostics).toBe(all);
     expect(store.forCell('total')).toBe(forTotal);
+    // A finding added to one cell: the other cell's finding is the same object
+    const extra = finding({ cell_id: 'plot', code: 'NBG102' });
+    store.update([{ ...stale }, { ...ubd }, extra], new Map(sources));
+    expect(store.diagnostics[0]).toBe(all[0]);
+    expect(store.diagnostics[1]).not.toBe(all[1]);
+    expect(store.diagnostics[2]).toBe(extra);
     // One finding gone: only its cell is touched
     expect([...store.update([stale], new Map(sources))]).toEqual(['plot']);
     expect(store.forCell('plot')).toEqual([]);

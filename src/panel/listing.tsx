@@ -47,6 +47,10 @@ export interface IListing {
    */
   readonly placed: ReadonlyArray<IPlacedFinding>;
   /**
+   * The page position of each cell, by id.
+   */
+  readonly positions: ReadonlyMap<string, number>;
+  /**
    * What the rows need.
    */
   readonly context: IRowContext;
@@ -102,7 +106,21 @@ export class ListingCache {
     ) {
       return known;
     }
-    const positions = positionsById(cells);
+    // The rows' context depends on the cells only: the same object while
+    // they do not change, so that rows whose finding is unchanged stay.
+    const sameCells =
+      known !== null && known.panel === panel && known.cellsKey === cellsKey;
+    const positions = sameCells ? known.positions : positionsById(cells);
+    const context = sameCells
+      ? known.context
+      : makeContext(
+          positions,
+          cells.map(c => c.id)
+        );
+    const labelOf = sameCells
+      ? known.labelOf
+      : (finding: IPlacedFinding) =>
+          targetLabel(trans, findingTarget(finding.diagnostic, positions));
     const listed = listedFindings(findings.diagnostics, showInfo);
     this._listing = {
       panel,
@@ -111,12 +129,9 @@ export class ListingCache {
       cellsKey,
       listed,
       placed: placeFindings(listed, cells),
-      context: makeContext(
-        positions,
-        cells.map(c => c.id)
-      ),
-      labelOf: finding =>
-        targetLabel(trans, findingTarget(finding.diagnostic, positions)),
+      positions,
+      context,
+      labelOf,
       orphans: orphansOf(findings.diagnostics)
     };
     return this._listing;

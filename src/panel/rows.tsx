@@ -340,6 +340,23 @@ export function FindingRow(props: {
 }
 
 /**
+ * `FindingRow`, rendered again only when its finding (the same object while
+ * the check's answer for its cell does not change), place, focus or context
+ * changed: a new answer re-renders the rows it changed, not the whole list.
+ */
+export const MemoFindingRow = React.memo(
+  FindingRow,
+  (a, b) =>
+    a.finding.diagnostic === b.finding.diagnostic &&
+    a.finding.cellIndex === b.finding.cellIndex &&
+    a.index === b.index &&
+    a.focused === b.focused &&
+    a.showCell === b.showCell &&
+    a.context === b.context &&
+    a.onFocus === b.onFocus
+);
+
+/**
  * The header of a group: what it is about (a cell link, the notebook, or a
  * rule with a link to its documentation) and how many findings it holds.
  */

@@ -15,7 +15,7 @@ import {
   type IFindingFilter,
   type IFindingGroup
 } from './model';
-import { FindingRow, GroupHeader, type IRowContext } from './rows';
+import { GroupHeader, MemoFindingRow, type IRowContext } from './rows';
 import { FilterBar } from './toolbar';
 import type { IPanelView } from './viewstate';
 
@@ -172,7 +172,7 @@ export function FindingsView(props: IFindingsViewProps): JSX.Element {
         }
         const finding = group.items[i];
         rows.push(
-          <FindingRow
+          <MemoFindingRow
             key={`${index}:${finding.diagnostic.code}:${finding.diagnostic.cell_id}`}
             finding={finding}
             index={index}
