@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
-from operator import attrgetter
 
 from .cache import FactsCache
 from .context import DiagnosticMemo, FlowCache, RuleContext
 from .diagnostic import Diagnostic
+from .grouping import CellGroups, Group, flattened
 from .model import Execution, ExecutionStatus, Notebook
 from .names import is_preset
 from .percell import PerCellFindings
@@ -33,7 +33,10 @@ class Engine:
         self._per_cell = PerCellFindings()
         #: Findings of ORDER-scoped rules, by rule code, with what they came from.
         self._by_order: dict[str, tuple[Hashable, list[Diagnostic]]] = {}
+        self._groups = CellGroups()
         self._prepared: tuple[Notebook, Timeline | None, RuleContext] | None = None
+        #: The last check's context: the next one takes over what still holds.
+        self._last: RuleContext | None = None
 
     def warm_up(self) -> None:
         """Load what the first analysis needs, so no check pays for it.
@@ -104,8 +107,16 @@ class Engine:
         prepared = self._prepared
         if prepared is not None and prepared[0] is notebook and prepared[1] is timeline:
             return prepared[2]
-        ctx = RuleContext(notebook, self.facts.facts, timeline, self._flows, self._memo)
+        ctx = RuleContext(
+            notebook,
+            self.facts.facts,
+            timeline,
+            self._flows,
+            self._memo,
+            previous=self._last,
+        )
         self._prepared = (notebook, timeline, ctx)
+        self._last = ctx
         return ctx
 
     def check(
@@ -125,6 +136,20 @@ class Engine:
         UnknownSelectorError
             If ``select`` or ``ignore`` names no rule.
         """
+        return flattened(self.check_by_cell(notebook, select, ignore, timeline))
+
+    def check_by_cell(
+        self,
+        notebook: Notebook,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] | None = None,
+        timeline: Timeline | None = None,
+    ) -> list[Group]:
+        """:meth:`check`'s findings grouped by cell, in the same order.
+
+        A cell whose findings are the same objects as in the previous check
+        gets the very same group (what the REST answer reuses).
+        """
         rules = self.rules(notebook, select, ignore)
         ctx = self._context(notebook, timeline)
         self._prepared = None
@@ -137,7 +162,8 @@ class Engine:
                 found.extend(self._ordered(rule, ctx))
             else:
                 found.extend(self._per_cell.check(rule, ctx))
-        return _in_order(ctx, apply_suppressions(notebook.cells, found))
+        kept = apply_suppressions(notebook.cells, found)
+        return self._groups.groups(ctx.positions, kept)
 
     def _ordered(self, rule: type[Rule], ctx: RuleContext) -> list[Diagnostic]:
         """An ORDER-scoped rule's findings, reused while history and order stay.
@@ -154,34 +180,6 @@ class Engine:
         if held is None or held[0] != key:
             held = self._by_order[rule.code] = (key, list(rule().check(ctx)))
         return held[1]
-
-
-def _in_order(ctx: RuleContext, found: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """By page position, then cell id; within a cell by start, then code.
-
-    Cells off the page (the notebook itself, a deleted cell) share position -1;
-    the id keeps each one's findings in one run (``server.answers`` relies on
-    it). Grouping first sorts the few cells, not the many findings.
-    """
-    by_cell: dict[str, list[Diagnostic]] = {}
-    for diagnostic in found:
-        cell = diagnostic.cell_id or ""
-        group = by_cell.get(cell)
-        if group is None:
-            by_cell[cell] = [diagnostic]
-        else:
-            group.append(diagnostic)
-    positions = ctx.positions
-    out: list[Diagnostic] = []
-    for cell in sorted(by_cell, key=lambda c: (positions.get(c, -1), c)):
-        group = by_cell[cell]
-        if len(group) > 1:
-            group.sort(key=_place)
-        out.extend(group)
-    return out
-
-
-_place = attrgetter("place")
 
 
 __all__ = ["Engine", "ExecutionStatus"]

@@ -10,7 +10,9 @@ import copy
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, KeysView
 from functools import cached_property
+from operator import itemgetter
 
+from .carryover import carry_over
 from .diagnostic import Diagnostic
 from .facts import CellFacts
 from .model import Cell, LiveName, Notebook, history_from_counts
@@ -21,6 +23,9 @@ from .timeline import Step, Timeline
 
 #: One cell as the request gave it: id, type, source, saved execution count.
 CellKey = tuple[str, str, str, int | None]
+
+_position_of = itemgetter(0)
+_cell_of = itemgetter(1)
 
 
 class FlowCache:
@@ -80,6 +85,10 @@ class DiagnosticMemo:
             token = self._orders[order] = len(self._orders)
         return token
 
+    def recall(self, key: Hashable) -> Diagnostic | None:
+        """The diagnostic for ``key`` if one was built."""
+        return self._entries.get(key)
+
     def get(self, key: Hashable, build: Callable[[], Diagnostic]) -> Diagnostic:
         """The diagnostic for ``key``, built on a miss."""
         found = self._entries.get(key)
@@ -93,6 +102,9 @@ class DiagnosticMemo:
 class RuleContext:
     """Inputs of one check plus lazily built, shared analyses."""
 
+    #: Each cell's page position, by id.
+    positions: dict[str, int]
+
     def __init__(
         self,
         notebook: Notebook,
@@ -100,13 +112,21 @@ class RuleContext:
         timeline: Timeline | None = None,
         flow_cache: FlowCache | None = None,
         memo: DiagnosticMemo | None = None,
+        previous: RuleContext | None = None,
     ) -> None:
         self.notebook = notebook
         self.facts_of = facts_of
         self._timeline = timeline
         self._flow_cache = flow_cache
         self._memo = memo if memo is not None else DiagnosticMemo()
-        self.positions = {cell.id: i for i, cell in enumerate(notebook.cells)}
+        #: With ``previous``: the ids of the code cells that differ from it.
+        self.changed_code: list[str] | None = None
+        #: The cell keys of the context this one took its values from.
+        self.previous_keys: dict[str, CellKey] | None = None
+        if previous is not None and carry_over(previous, self):
+            self.previous_keys = previous.__dict__.get("cell_keys")
+        else:
+            self.positions = {cell.id: i for i, cell in enumerate(notebook.cells)}
 
     @cached_property
     def code_cells(self) -> list[tuple[int, Cell, CellFacts]]:
@@ -144,8 +164,13 @@ class RuleContext:
         """The top-to-bottom simulation (reused while no code cell changed)."""
         if self._flow_cache is None:
             return PageFlow(self.code_cells)
-        key = tuple((c.id, c.source) for _p, c, _f in self.code_cells)
-        key_with_positions = (key, tuple(p for p, _c, _f in self.code_cells))
+        # The cells' identities: a kept flow holds its cells, so no live cell
+        # can take one of their ids (built in C, without visiting the cells).
+        cells = self.code_cells
+        key_with_positions = (
+            tuple(map(id, map(_cell_of, cells))),
+            tuple(map(_position_of, cells)),
+        )
         return self._flow_cache.get(
             key_with_positions, lambda previous: PageFlow(self.code_cells, previous)
         )
@@ -191,6 +216,15 @@ class RuleContext:
         """
         scope = self.timeline.serial if history else None
         return self._memo.get((scope, self._order_token, key), build)
+
+    def recall(self, key: Hashable, *, history: bool = True) -> Diagnostic | None:
+        """The diagnostic an earlier check built for ``key``, if any.
+
+        For loops over thousands of findings: asking first spares building
+        the ``build`` callable of :meth:`remember` for every hit.
+        """
+        scope = self.timeline.serial if history else None
+        return self._memo.recall((scope, self._order_token, key))
 
     def restricted(self, cell_ids: Collection[str], history: bool) -> RuleContext:
         """A view of this check that iterates only the cells ``cell_ids``.

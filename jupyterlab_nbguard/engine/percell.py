@@ -64,7 +64,10 @@ class PerCellFindings:
         """Start a check: note the cells that differ from the previous check's."""
         keys = ctx.cell_keys
         previous = self._previous
-        self._changed = [c for c, key in keys.items() if previous.get(c) != key]
+        if ctx.changed_code is not None and ctx.previous_keys is previous:
+            self._changed = ctx.changed_code  # the context compared them already
+        else:
+            self._changed = [c for c, key in keys.items() if previous.get(c) != key]
         self._previous = keys
         self._check += 1
 

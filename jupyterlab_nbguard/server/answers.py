@@ -21,26 +21,39 @@ from __future__ import annotations
 import json
 import secrets
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from ..engine import Cell, Diagnostic
+from ..engine.grouping import Group
 
 #: A cell's findings as their JSON texts, by cell id (None: the notebook).
 Groups = dict[str | None, tuple[str, ...]]
+#: A cell's group of findings and their texts.
+Texts = tuple[tuple[Diagnostic, ...], tuple[str, ...]]
 
 _COMPACT = (",", ":")
 
 
-def groups_of(diagnostics: Sequence[Diagnostic]) -> Groups:
-    """The findings' texts by cell, in the order they come (dicts keep it)."""
-    groups: dict[str | None, list[str]] = {}
-    for diagnostic in diagnostics:
-        texts = groups.get(diagnostic.cell_id)
-        if texts is None:
-            texts = groups[diagnostic.cell_id] = []
-        texts.append(diagnostic.json_text)
-    return {cell: tuple(texts) for cell, texts in groups.items()}
+def groups_of(groups: Sequence[Group], kept: Mapping[str | None, Texts]) -> Groups:
+    """The findings' texts by cell, in the order they come (dicts keep it).
+
+    ``kept`` maps cells to the group and texts of the last answer: the engine
+    gives an unchanged cell the very same group, whose texts are reused, so
+    an answer serialises only the cells whose findings changed.
+    """
+    texts: Groups = {}
+    for cell, group in groups:
+        before = kept.get(cell)
+        if before is not None and before[0] is group:
+            texts[cell] = before[1]
+        else:
+            texts[cell] = tuple(map(_json_text, group))
+    return texts
+
+
+_json_text = attrgetter("json_text")
 
 
 class Answers:
@@ -54,6 +67,7 @@ class Answers:
         self.keep = keep
         self._sent: OrderedDict[str, Groups] = OrderedDict()
         self._cells: dict[str, dict[str, Cell]] = {}
+        self._texts: dict[str | None, Texts] = {}
 
     def cells(self, since: str | None) -> dict[str, Cell] | None:
         """The cells of the request ``since`` answered, by id; None if not held.
@@ -64,16 +78,19 @@ class Answers:
 
     def reply(
         self,
-        diagnostics: Sequence[Diagnostic],
+        by_cell: Sequence[Group],
         kernel: dict[str, Any] | None,
         since: str | None = None,
         cells: Sequence[Cell] = (),
     ) -> str:
         """The answer's JSON text: in full, or changes since ``since`` if held.
 
-        ``cells`` are the request's, kept with the answer for :meth:`cells`.
+        ``by_cell`` are the findings grouped by cell, in order
+        (:meth:`Engine.check_by_cell`); ``cells`` are the request's, kept with
+        the answer for :meth:`cells`.
         """
-        groups = groups_of(diagnostics)
+        groups = groups_of(by_cell, self._texts)
+        self._texts = {cell: (group, groups[cell]) for cell, group in by_cell}
         revision = secrets.token_urlsafe(12)
         base = self._sent.get(since) if since is not None else None
         self._sent[revision] = groups

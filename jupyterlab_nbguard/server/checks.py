@@ -14,7 +14,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..engine import Cell, Diagnostic, Engine, Notebook
+from ..engine import Cell, Engine, Notebook
+from ..engine.grouping import Group
 from ..engine.model import LiveName
 from ..history.sessions import KernelSession, KernelSessions
 from .answers import Answers
@@ -40,9 +41,9 @@ class CheckRequest:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The diagnostics and, with a kernel, what history they were checked against."""
+    """The findings by cell and, with a kernel, the history checked against."""
 
-    diagnostics: list[Diagnostic]
+    groups: list[Group]
     kernel: dict[str, Any] | None
 
 
@@ -84,7 +85,7 @@ class CheckService:
         if request.kernel_id is None:
             notebook = Notebook(request.cells)
             found = await self._run(
-                lambda: engine.check(notebook, request.select, request.ignore)
+                lambda: engine.check_by_cell(notebook, request.select, request.ignore)
             )
             return CheckResult(apply_overrides(found, request.overrides), None)
         kernel_id = request.kernel_id
@@ -111,7 +112,9 @@ class CheckService:
         if live is not None:
             notebook = replace(notebook, live_names=live)
         found = await self._run(
-            lambda: engine.check(notebook, request.select, request.ignore, timeline)
+            lambda: engine.check_by_cell(
+                notebook, request.select, request.ignore, timeline
+            )
         )
         kernel = {
             "id": kernel_id,

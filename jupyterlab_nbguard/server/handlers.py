@@ -168,7 +168,7 @@ class CheckHandler(NbGuardHandler):
             raise http_error(400, str(error)) from error
         self.reply(
             self.checks.answers.reply(
-                result.diagnostics, result.kernel, request.since, request.cells
+                result.groups, result.kernel, request.since, request.cells
             )
         )
 

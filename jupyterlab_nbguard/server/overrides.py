@@ -23,10 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from operator import is_
 from typing import Any
 
 from ..engine import Diagnostic
 from ..engine.diagnostic import Severity
+from ..engine.grouping import Group
 from ..engine.rules import ALL_RULES
 from .requests import http_error
 
@@ -112,8 +114,19 @@ def parse_overrides(data: dict[str, Any]) -> Overrides | None:
     return overrides if overrides else None
 
 
-def apply_overrides(
-    diagnostics: list[Diagnostic], overrides: Overrides | None
-) -> list[Diagnostic]:
-    """``overrides.apply(diagnostics)``, or ``diagnostics`` itself without any."""
-    return diagnostics if overrides is None else overrides.apply(diagnostics)
+def apply_overrides(groups: list[Group], overrides: Overrides | None) -> list[Group]:
+    """``groups`` with ``overrides`` applied to each cell's findings.
+
+    Without overrides, ``groups`` itself; a group the overrides leave as it
+    was is the same object, so the answer reuses its texts.
+    """
+    if overrides is None:
+        return groups
+    out: list[Group] = []
+    for cell, group in groups:
+        kept = overrides.apply(group)
+        if len(kept) == len(group) and all(map(is_, kept, group)):
+            out.append((cell, group))
+        elif kept:
+            out.append((cell, tuple(kept)))
+    return out

@@ -89,38 +89,52 @@ def parse_cells(
     cells: list[Cell] = []
     seen: set[str] = set()
     for i, item in enumerate(raw):
-        where = f"cells[{i}]"
-        cell_id = cell_id_of(item, where, seen)
-        cell_type = item.get("cell_type")
-        if cell_type not in ("code", "markdown", "raw"):
-            raise http_error(400, f"{where}.cell_type must be code, markdown or raw")
-        source = item.get("source")
-        if source is None and "source" not in item:
-            source = _held_source(held, cell_id, where)
-            count = item.get("execution_count")
-            kept = held[cell_id] if held is not None else None
+        # Fast path, most cells of a request with ``since``: an object naming
+        # a held cell, without a source, with the same type and count. It is
+        # that very cell; nothing is built (errors are found on the full path).
+        if held is not None and type(item) is dict and "source" not in item:
+            cell_id = item.get("id")
+            kept = held.get(cell_id) if isinstance(cell_id, str) else None
             if (
                 kept is not None
-                and kept.cell_type == cell_type
-                and (kept.execution_count == count and type(count) is not bool)
+                and kept.id not in seen
+                and kept.cell_type == item.get("cell_type")
+                and kept.execution_count == item.get("execution_count")
+                and type(item.get("execution_count")) is not bool
             ):
-                cells.append(kept)  # the very cell held: nothing to rebuild
+                seen.add(kept.id)
+                cells.append(kept)
                 continue
-        else:
-            if isinstance(source, list) and all(isinstance(s, str) for s in source):
-                source = "".join(source)  # nbformat's multi-line form
-            if not isinstance(source, str):
-                raise http_error(400, f"{where}.source must be a string")
-            source = without_lone_surrogates(source)
-        count = item.get("execution_count")
-        if count is not None and (
-            not isinstance(count, int) or isinstance(count, bool) or count < 0
-        ):
-            raise http_error(
-                400, f"{where}.execution_count must be a non-negative integer or null"
-            )
-        cells.append(Cell(cell_id, cell_type, source, count))
+        cells.append(_parse_cell(item, f"cells[{i}]", held, seen))
     return tuple(cells)
+
+
+def _parse_cell(
+    item: object, where: str, held: Mapping[str, Cell] | None, seen: set[str]
+) -> Cell:
+    """One cell of ``cells``, validated (``where`` names it in errors)."""
+    cell_id = cell_id_of(item, where, seen)
+    assert isinstance(item, dict)
+    cell_type = item.get("cell_type")
+    if cell_type not in ("code", "markdown", "raw"):
+        raise http_error(400, f"{where}.cell_type must be code, markdown or raw")
+    source = item.get("source")
+    if source is None and "source" not in item:
+        source = _held_source(held, cell_id, where)
+    else:
+        if isinstance(source, list) and all(isinstance(s, str) for s in source):
+            source = "".join(source)  # nbformat's multi-line form
+        if not isinstance(source, str):
+            raise http_error(400, f"{where}.source must be a string")
+        source = without_lone_surrogates(source)
+    count = item.get("execution_count")
+    if count is not None and (
+        not isinstance(count, int) or isinstance(count, bool) or count < 0
+    ):
+        raise http_error(
+            400, f"{where}.execution_count must be a non-negative integer or null"
+        )
+    return Cell(cell_id, cell_type, source, count)
 
 
 class UnknownSinceError(Exception):

@@ -163,3 +163,36 @@ async def test_a_left_out_source_of_a_new_cell_is_a_bad_request(nbguard):
         assert b"cells[0].source is required" in error.response.body
     else:
         raise AssertionError("a new cell without a source was accepted")
+
+
+async def test_a_held_cell_left_out_is_still_validated(nbguard):
+    from tornado.httpclient import HTTPClientError
+
+    # Given a full answer the client holds
+    full = await nbguard("check", method="POST", body={"cells": notebook(3)})
+    since = full["revision"]
+    held = [{"id": f"c{i}", "cell_type": "code"} for i in range(3)]
+    # When a slim request repeats an id, sends a bad count or a bad type
+    for cells, says in (
+        ([*held, held[0]], b"cells[3].id 'c0' is used by another cell"),
+        ([{**held[0], "execution_count": True}], b"cells[0].execution_count"),
+        ([{**held[0], "execution_count": -1}], b"cells[0].execution_count"),
+        ([{**held[0], "cell_type": "sql"}], b"cells[0].cell_type"),
+    ):
+        # Then each is a 400 naming the field, as for a full request
+        try:
+            await nbguard("check", method="POST", body={"cells": cells, "since": since})
+        except HTTPClientError as error:
+            assert error.code == 400
+            assert says in error.response.body, error.response.body
+        else:
+            raise AssertionError(f"accepted {cells}")
+    # And a held cell with a new count or type is checked as the new one
+    changed = [{**held[0], "cell_type": "markdown"}, *held[1:]]
+    delta = await nbguard(
+        "check", method="POST", body={"cells": changed, "since": since}
+    )
+    plain_cells = notebook(3)
+    plain_cells[0] = {**plain_cells[0], "cell_type": "markdown"}
+    plain = await nbguard("check", method="POST", body={"cells": plain_cells})
+    assert rebuild(full, delta) == plain["diagnostics"]

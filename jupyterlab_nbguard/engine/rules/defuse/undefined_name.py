@@ -47,20 +47,20 @@ class UndefinedNameRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report names no cell binds, at each cell's first read."""
         flow = ctx.page_flow
+        index = flow.binders
         orphans = _orphans(ctx)
         seen: set[tuple[str, str]] = set()
         for read in flow.unbound:
-            key = (read.cell.id, read.name)
-            if (
-                read.after_opaque
-                or read.via
-                or read.name in orphans
-                or flow.binders_below(read.name, read.position)
-                or key in seen
-            ):
+            name = read.name
+            binders = index.get(name, [])
+            if binders and binders[-1] > read.position:
+                continue  # bound below: use-before-def's
+            if read.after_opaque or read.via or name in orphans:
+                continue
+            key = (read.cell.id, name)
+            if key in seen:
                 continue
             seen.add(key)
-            binders = flow.binders.get(read.name, [])
             if read.position in binders:
                 unbound = "is read before this cell defines it"
             elif binders:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import partial
@@ -49,22 +50,35 @@ class UseBeforeDefRule(Rule):
     def check(self, ctx: RuleContext) -> Iterator[Diagnostic]:
         """Report reads bound only by a cell below."""
         flow = ctx.page_flow
+        binders = flow.binders
         seen: set[tuple[str, str]] = set()
         cells = ctx.notebook.cells
         # Reads come in page order: the first one of a name is where its
         # definition must move to (the quick fix moves it above that cell).
         first_reader: dict[str, str] = {}
+        # A notebook written bottom-up has a finding per read, thousands: the
+        # loop asks the memo before it builds anything.
         for read in flow.unbound:
-            below = flow.binders_below(read.name, read.position)
-            if not below or (read.cell.id, read.name) in seen:
+            name, position = read.name, read.position
+            at = binders.get(name)
+            if not at or at[-1] <= position:
                 continue
-            seen.add((read.cell.id, read.name))
-            first = first_reader.setdefault(read.name, read.cell.id)
-            definer = cells[below[0]]
-            yield ctx.remember(
-                (self.code, read, definer.id, definer.execution_count, first),
-                partial(self._finding, ctx, read, definer, first),
-                history=False,
+            cell_id = read.cell.id
+            if (cell_id, name) in seen:
+                continue
+            seen.add((cell_id, name))
+            first = first_reader.setdefault(name, cell_id)
+            definer = cells[at[bisect_right(at, position)]]
+            key = (self.code, read, definer.id, definer.execution_count, first)
+            found = ctx.recall(key, history=False)
+            yield (
+                found
+                if found is not None
+                else ctx.remember(
+                    key,
+                    partial(self._finding, ctx, read, definer, first),
+                    history=False,
+                )
             )
 
     def _finding(
