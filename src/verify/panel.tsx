@@ -195,27 +195,43 @@ export class VerifyPanel extends ReactWidget {
    */
   constructor(private readonly _options: VerifyPanel.IOptions) {
     super();
-    this.session = _options.session;
-    const { session, trans } = _options;
     this.addClass('jp-nbguard-Verify');
-    this.id = `jp-nbguard-verify-${session.panel.id}`;
+    this.id = `jp-nbguard-verify-${_options.session.panel.id}`;
     this.title.icon = verifyIcon;
+    this.title.closable = true;
+    this._session = _options.session;
+    this.session = _options.session;
+  }
+
+  /**
+   * The verification this panel shows. A new verification of the same
+   * notebook takes over the open panel: closing it and splitting the main
+   * area again would lay the notebook out twice, at two widths, before the
+   * first cell could run.
+   */
+  get session(): VerifySession {
+    return this._session;
+  }
+  set session(session: VerifySession) {
+    this._session.changed.disconnect(this._onChanged, this);
+    this._session = session;
+    const { trans } = this._options;
     this.title.label = trans.__('Verify: %1', session.panel.title.label);
     this.title.caption = trans.__(
       'Restart-and-verify report of %1',
       session.panel.context.path
     );
-    this.title.closable = true;
-    session.changed.connect(() => this.update(), this);
+    session.changed.connect(this._onChanged, this);
+    this.update();
   }
 
-  /**
-   * The verification this panel shows.
-   */
-  readonly session: VerifySession;
+  private _onChanged(): void {
+    this.update();
+  }
 
   render(): JSX.Element {
-    const { session, trans } = this._options;
+    const { trans } = this._options;
+    const session = this._session;
     const progress = session.progress;
     const running = session.phase === 'running' && progress !== null;
     const rows = session.phase === 'report' ? (session.report?.rows ?? []) : [];
@@ -273,6 +289,8 @@ export class VerifyPanel extends ReactWidget {
       </div>
     );
   }
+
+  private _session: VerifySession;
 }
 
 /**
@@ -280,6 +298,9 @@ export class VerifyPanel extends ReactWidget {
  */
 export namespace VerifyPanel {
   export interface IOptions {
+    /**
+     * The first verification shown (see `session`).
+     */
     readonly session: VerifySession;
     readonly trans: TranslationBundle;
     /**

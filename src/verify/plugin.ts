@@ -133,14 +133,25 @@ export function activateVerify(
 
   const show = (session: VerifySession): VerifyPanel => {
     const { panel } = session;
-    open.get(panel)?.dispose();
+    const shown = open.get(panel);
+    if (shown && shown.isAttached) {
+      // The open panel shows the new verification where it is.
+      shown.session = session;
+      return shown;
+    }
+    shown?.dispose();
     const widget = new VerifyPanel({
       session,
       trans,
-      onRestore: () => session.restore(),
+      onRestore: () => widget.session.restore(),
       onDismiss: () => {
-        records.dismissed(session);
-        void session.dismiss().then(() => widget.dispose());
+        const dismissed = widget.session;
+        records.dismissed(dismissed);
+        void dismissed.dismiss().then(() => {
+          if (widget.session === dismissed) {
+            widget.dispose();
+          }
+        });
       },
       onOpenCell: cellId => revealCell(panel, cellId)
     });
@@ -209,7 +220,6 @@ export function activateVerify(
         return;
       }
       const session = new VerifySession({ panel, client, store, trans });
-      show(session);
       // (the command's state follows the phase, not every cell's progress)
       let phase = session.phase;
       session.changed.connect(() => {
@@ -220,14 +230,23 @@ export function activateVerify(
       });
       running.add(panel);
       records.started(session);
+      const run = session.start(
+        {
+          continueOnError: settings.continueOnError,
+          compare: compareOptions(settings)
+        },
+        new NotebookRunHost(panel, translator ?? undefined)
+      );
+      // The snapshot is taken and kept, and the restart asked for, within
+      // this task: the panel opens in the next one, while the kernel
+      // restarts, instead of delaying the restart by its layout.
+      window.setTimeout(() => {
+        if (!panel.isDisposed) {
+          show(session);
+        }
+      }, 0);
       try {
-        await session.start(
-          {
-            continueOnError: settings.continueOnError,
-            compare: compareOptions(settings)
-          },
-          new NotebookRunHost(panel, translator ?? undefined)
-        );
+        await run;
       } finally {
         running.delete(panel);
         records.ended(session);
