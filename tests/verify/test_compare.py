@@ -19,6 +19,7 @@ from jupyterlab_nbguard.verify import (
     parse_sanitize_file,
     verify,
 )
+from jupyterlab_nbguard.verify.compare import compare_cell, compare_normalised
 from jupyterlab_nbguard.verify.text import normalise
 
 
@@ -302,3 +303,57 @@ def test_the_verify_package_is_pure():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def widget(model_id: str) -> dict:
+    return {
+        "output_type": "display_data",
+        "data": {
+            "application/vnd.jupyter.widget-view+json": {
+                "model_id": model_id,
+                "version_major": 2,
+            },
+            "text/plain": "w",
+        },
+        "metadata": {},
+    }
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        cell(
+            "stream",
+            "print(1)",
+            [out("1\n"), out("e\n", "stderr")],
+            [out("1\n"), out("e\n", "stderr")],
+        ),
+        cell(
+            "html",
+            "t",
+            [result("<div id='T_1'>a</div>", "text/html")],
+            [result("<div id='T_1'>a</div>", "text/html")],
+        ),
+        cell("widget", "w", [widget("m1")], [widget("m1")]),
+        cell("error", "1/0", [error()], [error()]),
+        cell("expected", "1/0", [error()], [error()], tags=["raises-exception"]),
+        cell("ignored", "x", [out("1")], [out("1")], tags=["nbguard:ignore-output"]),
+        cell("never", "x", [], [], count=None),
+        cell("empty", "x = 1", [], []),
+        cell("tolerance", "f", [result("0.1")], [result("0.1")]),
+    ],
+    ids=lambda c: c.id,
+)
+def test_equal_outputs_are_judged_as_normalising_would(run: CellRun):
+    # Outputs equal where normalising reads them skip normalising; the verdict
+    # must be the one the normalised comparison gives.
+    for options in (Options(), Options(float_tolerance=0.01)):
+        expected = compare_normalised(run, markers(run.source, run.tags), options)
+        assert compare_cell(run, options) == expected
+
+
+def test_outputs_that_differ_only_where_nothing_is_read_are_same():
+    before = result("1")
+    after = {**result("1"), "execution_count": 9, "metadata": {"x": 1}}
+    got = compare_cell(cell("a", "1", [before], [after]))
+    assert (got.status, got.diff) == (Status.SAME, None)
