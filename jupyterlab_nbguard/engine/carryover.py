@@ -40,6 +40,15 @@ def carry_over(previous: RuleContext, ctx: RuleContext) -> bool:
     done = previous.__dict__
     ctx.positions = previous.positions
     ctx.changed_code = [now[i].id for i in changed if now[i].is_code]
+    if "noted" in done:
+        noted = dict(done["noted"])
+        for i in changed:
+            cell = now[i]
+            if "nbguard" in cell.source:
+                noted[cell.id] = cell.source
+            else:
+                noted.pop(cell.id, None)
+        ctx.__dict__["noted"] = noted
     if "page_order" in done:
         ctx.__dict__["page_order"] = done["page_order"]
     if "code_order" in done:

@@ -162,7 +162,7 @@ class Engine:
                 found.extend(self._ordered(rule, ctx))
             else:
                 found.extend(self._per_cell.check(rule, ctx))
-        kept = apply_suppressions(notebook.cells, found)
+        kept = apply_suppressions(ctx.noted, found)
         return self._groups.groups(ctx.positions, kept)
 
     def _ordered(self, rule: type[Rule], ctx: RuleContext) -> list[Diagnostic]:

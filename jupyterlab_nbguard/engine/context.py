@@ -19,6 +19,7 @@ from .model import Cell, LiveName, Notebook, history_from_counts
 from .pageflow import PageFlow
 from .paths import root_of
 from .staleness import StalenessIndex, staleness_index
+from .suppression import noted_cells
 from .timeline import Step, Timeline
 
 #: One cell as the request gave it: id, type, source, saved execution count.
@@ -144,6 +145,11 @@ class RuleContext:
             cell.id: (cell.id, cell.cell_type, cell.source, cell.execution_count)
             for _position, cell, _facts in self.code_cells
         }
+
+    @cached_property
+    def noted(self) -> dict[str, str]:
+        """The cells whose source mentions nbguard (may hold a suppression)."""
+        return noted_cells(self.notebook.cells)
 
     @cached_property
     def code_order(self) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from .diagnostic import Diagnostic
@@ -38,15 +38,23 @@ def _silences(selectors: frozenset[str] | None, diagnostic: Diagnostic) -> bool:
     )
 
 
+def noted_cells(cells: Iterable[Cell]) -> dict[str, str]:
+    """The sources of the cells that mention nbguard, by id.
+
+    Only those can hold a ``# nbguard: ignore`` comment, which a substring
+    search tells.
+    """
+    return {cell.id: cell.source for cell in cells if "nbguard" in cell.source}
+
+
 def apply_suppressions(
-    cells: Iterable[Cell], diagnostics: Iterable[Diagnostic]
+    noted: Mapping[str, str], diagnostics: Iterable[Diagnostic]
 ) -> Iterator[Diagnostic]:
     """Drop the diagnostics that a ``# nbguard: ignore`` comment covers.
 
-    Only cells whose source mentions nbguard can hold one, which a substring
-    search tells; the findings of every other cell pass untouched.
+    ``noted`` are the cells that mention nbguard (:func:`noted_cells`); the
+    findings of every other cell pass untouched.
     """
-    noted = {cell.id: cell.source for cell in cells if "nbguard" in cell.source}
     if not noted:
         yield from diagnostics
         return

@@ -71,6 +71,8 @@ class Timeline:
         self.steps: list[Step] = []
         self.consumed: list[Execution] = []
         self.last_run: dict[str, int] = {}
+        #: The execution count of each cell's latest run (None: not counted).
+        self.last_count: dict[str, int | None] = {}
         self.log = WriteLog()
         #: Bumped whenever steps are added: memoised answers depend on it.
         self.version = 0
@@ -223,6 +225,7 @@ class Timeline:
                     self._instances.pop(binding.name, None)
         if execution.cell_id is not None:
             self.last_run[execution.cell_id] = index
+            self.last_count[execution.cell_id] = execution.execution_count
 
     def _index(self, index: int, reads: Inputs, values: dict[str, Inputs]) -> None:
         for key, writer in reads.items():

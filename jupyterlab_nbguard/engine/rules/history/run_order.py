@@ -49,8 +49,7 @@ class RunOrderRule(Rule):
         re-running a cell further down later does not reword the findings of
         the cells below, as it would if they named the highest count above.
         """
-        last_run = ctx.timeline.last_run
-        steps = ctx.timeline.steps
+        last_count = ctx.timeline.last_count
         live = ctx.notebook.has_kernel
         # The cells whose count is higher than every count above them, top
         # down: their counts rise, so the first one above a cell that ran
@@ -58,22 +57,24 @@ class RunOrderRule(Rule):
         record_counts: list[int] = []
         record_cells: list[str] = []
         for _position, cell, _facts in ctx.code_cells:
-            if live:
-                # Only this kernel session's runs: counts shown from an earlier
-                # session are not an order (NBG210 says so once).
-                ran = last_run.get(cell.id)
-                count = None if ran is None else steps[ran].execution.execution_count
-            else:
-                count = cell.execution_count
+            # With a kernel, only this session's runs: counts shown from an
+            # earlier session are not an order (NBG210 says so once).
+            count = last_count.get(cell.id) if live else cell.execution_count
             if count is None:
                 continue
             if record_counts and count < record_counts[-1]:
                 at = bisect_right(record_counts, count)
                 above = (record_counts[at], record_cells[at])
-                yield ctx.remember(
-                    (self.code, cell.id, count, above),
-                    partial(self._finding, ctx, cell.id, count, above),
-                    history=False,
+                key = (self.code, cell.id, count, above)
+                found = ctx.recall(key, history=False)
+                yield (
+                    found
+                    if found is not None
+                    else ctx.remember(
+                        key,
+                        partial(self._finding, ctx, cell.id, count, above),
+                        history=False,
+                    )
                 )
             elif not record_counts or count > record_counts[-1]:
                 record_counts.append(count)
