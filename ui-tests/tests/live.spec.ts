@@ -2,6 +2,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import type { Locator } from '@playwright/test';
 
 import {
+  cellById,
   CHECK_TIMEOUT,
   makeStale,
   NOTEBOOK,
@@ -125,4 +126,38 @@ test('a second notebook keeps its own findings', async ({ page, tmpPath }) => {
   // And the first notebook still shows its findings
   expect(await page.notebook.activate(NOTEBOOK)).toBe(true);
   await expect(pricesUnderline(stale)).toHaveCount(before);
+});
+
+test('the demo notebook opens unmodified: no dirty mark once the kernel and the first check are in', async ({
+  page,
+  tmpPath
+}) => {
+  // Given the README's first notebook, opened with a kernel
+  await openHazards(page, tmpPath);
+  await page.waitForFunction(async () => {
+    const panel = (window as any).jupyterapp.shell.currentWidget;
+    const kernel = panel?.sessionContext?.session?.kernel;
+    return kernel?.status === 'idle' && (await kernel.info) !== undefined;
+  });
+  // When nbguard has answered its first check (the static NBG101 underline)
+  await expect(
+    underlines(await cellById(page, 'ubd-report')).first()
+  ).toBeVisible({ timeout: CHECK_TIMEOUT });
+  await page.waitForTimeout(1000);
+  // Then nothing changed the notebook: neither JupyterLab filling in kernel
+  // metadata the file lacked, nor nbguard
+  const state = await page.evaluate(() => {
+    const panel = (window as any).jupyterapp.shell.currentWidget;
+    return {
+      dirty: panel.context.model.dirty as boolean,
+      metadata: panel.context.model.toJSON().metadata
+    };
+  });
+  expect(state.metadata.language_info?.version, 'kernel metadata').toEqual(
+    expect.any(String)
+  );
+  expect(state.dirty).toBe(false);
+  await expect(
+    page.locator('.lm-TabBar-tab.jp-mod-dirty', { hasText: NOTEBOOK })
+  ).toHaveCount(0);
 });

@@ -327,6 +327,66 @@ test.describe('Notebook Health panel and hover', () => {
   });
 });
 
+test('panel: grouping and filters outlive an empty list, a notebook switch and a reload', async ({
+  page
+}) => {
+  const ruleButton = healthPanel(page).getByRole('button', { name: 'Rule' });
+  const search = healthPanel(page).getByRole('searchbox', {
+    name: 'Filter findings by text'
+  });
+  const still = async () => {
+    await expect(rows(page).filter({ hasText: 'NBG101' })).toHaveCount(1, {
+      timeout: CHECK_TIMEOUT
+    });
+    await expect(ruleButton).toHaveAttribute('aria-pressed', 'true');
+    await expect(search).toHaveValue('x');
+    await expect(
+      healthPanel(page).locator('.jp-nbguard-DiagnosticsPanel-groupTitle')
+    ).toContainText(['NBG101']);
+  };
+  // Given a notebook whose first cell uses x before the second defines it
+  await page.notebook.createNew('persist.ipynb');
+  await page.notebook.setCell(0, 'code', 'y = x + 1');
+  await page.notebook.addCell('code', 'x = 1');
+  await execute(page, SHOW_PANEL);
+  await expect(rows(page).filter({ hasText: 'NBG101' })).toHaveCount(1, {
+    timeout: CHECK_TIMEOUT
+  });
+  // When the list is grouped by rule and filtered by text
+  await ruleButton.click();
+  await search.fill('x');
+  await still();
+  // and the finding is fixed, so the list gives way to the calm state
+  await page.notebook.setCell(0, 'code', 'y = 1');
+  await expect(healthPanel(page)).toContainText(
+    'No findings in this notebook.',
+    { timeout: CHECK_TIMEOUT }
+  );
+  // Then, when the finding comes back, it is still grouped and filtered
+  await page.notebook.setCell(0, 'code', 'y = x + 1');
+  await still();
+  // and after a switch to a notebook without findings and back
+  await page.notebook.createNew('calm.ipynb');
+  await expect(healthPanel(page)).toContainText(
+    'No findings in this notebook.',
+    { timeout: CHECK_TIMEOUT }
+  );
+  expect(await page.notebook.activate('persist.ipynb')).toBe(true);
+  await still();
+  // and after a reload (JupyterLab's state database, with the workspace)
+  await execute(page, 'docmanager:save-all');
+  await page.waitForTimeout(500);
+  // (the restored workspace has no Launcher for Galata to wait for)
+  await page.reload({ waitForIsReady: false });
+  await page.locator('#jupyterlab-splash').waitFor({ state: 'detached' });
+  await expect(
+    page.getByRole('main').getByRole('tab', { name: 'persist.ipynb' })
+  ).toBeVisible({ timeout: 30_000 });
+  expect(await page.notebook.activate('persist.ipynb')).toBe(true);
+  await execute(page, SHOW_PANEL);
+  await still();
+});
+
 test('panel: 1,000 cells and 2,000 findings stay responsive (timing printed)', async ({
   page,
   tmpPath
