@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import Enum
-from functools import cached_property
 from json.encoder import encode_basestring_ascii as _string
 from typing import Any, Literal
 
@@ -70,9 +69,14 @@ class Fix:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One finding about a cell (or, with ``cell_id`` None, the notebook)."""
+    """One finding about a cell (or, with ``cell_id`` None, the notebook).
+
+    Slotted, with its order and JSON text made when it is: checks keep and
+    regroup thousands of findings, and a slotted object's fields sit in the
+    object itself, which halves the memory each pass over them touches.
+    """
 
     code: str
     rule: str
@@ -84,58 +88,20 @@ class Diagnostic:
     related: tuple[Related, ...] = ()
     #: Optional: the edit that resolves it (serialised only when present).
     fix: Fix | None = None
+    #: Its order within its cell: by start, then code; rangeless ones first.
+    place: tuple[int, int, str] = field(init=False, repr=False, compare=False)
+    #: :meth:`to_json` as compact JSON text (see :func:`_json_text`).
+    json_text: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        start = self.range.start if self.range else None
+        place = (start.line, start.column, self.code) if start else (-1, -1, self.code)
+        object.__setattr__(self, "place", place)
+        object.__setattr__(self, "json_text", _json_text(self))
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         """Return a copy with another severity."""
         return replace(self, severity=severity)
-
-    @cached_property
-    def place(self) -> tuple[int, int, str]:
-        """Its order within its cell: by start, then code; rangeless ones first.
-
-        Made once per diagnostic: checks reuse most diagnostics, and sort
-        thousands of them by this after every edit.
-        """
-        start = self.range.start if self.range else None
-        return (start.line, start.column, self.code) if start else (-1, -1, self.code)
-
-    @cached_property
-    def json_text(self) -> str:
-        """:meth:`to_json` as compact JSON text, made once per diagnostic.
-
-        Checks reuse the diagnostics of cells that did not change (see
-        :meth:`~.context.RuleContext.remember`), so a response of thousands of
-        findings is mostly a join of texts already made.
-        """
-        # Written out field by field with json's own C string encoder: equal to
-        # json.dumps(self.to_json(), separators=(",", ":")) (a test holds them
-        # equal), at a third of the cost, for the hundreds of findings a re-run
-        # can change at once.
-        r = self.range
-        where = (
-            "null"
-            if r is None
-            else f'{{"start":{{"line":{r.start.line},"column":{r.start.column}}},'
-            f'"end":{{"line":{r.end.line},"column":{r.end.column}}}}}'
-        )
-        names = ",".join(_string(n) for n in self.names)
-        related = ",".join(
-            f'{{"cell_id":{_nullable(x.cell_id)},'
-            f'"execution_count":{_count(x.execution_count)},'
-            f'"message":{_string(x.message)}}}'
-            for x in self.related
-        )
-        fix = (
-            ""
-            if self.fix is None
-            else ',"fix":' + json.dumps(self.fix.to_json(), separators=(",", ":"))
-        )
-        return (
-            f'{{"code":{_string(self.code)},"rule":{_string(self.rule)},'
-            f'"severity":"{self.severity.value}","cell_id":{_nullable(self.cell_id)},'
-            f'"message":{_string(self.message)},"range":{where},'
-            f'"names":[{names}],"related":[{related}]{fix}}}'
-        )
 
     def to_json(self) -> dict[str, Any]:
         """Serialise as the REST contract's ``Diagnostic``."""
@@ -160,3 +126,41 @@ def _nullable(text: str | None) -> str:
 
 def _count(count: int | None) -> str:
     return "null" if count is None else str(int(count))
+
+
+def _json_text(diagnostic: Diagnostic) -> str:
+    """:meth:`Diagnostic.to_json` as compact JSON text, made once per diagnostic.
+
+    Checks reuse the diagnostics of cells that did not change (see
+    :meth:`~.context.RuleContext.remember`), so a response of thousands of
+    findings is mostly a join of texts already made.
+    """
+    # Written out field by field with json's own C string encoder: equal to
+    # json.dumps(diagnostic.to_json(), separators=(",", ":")) (a test holds them
+    # equal), at a third of the cost, for the hundreds of findings a re-run
+    # can change at once.
+    r = diagnostic.range
+    where = (
+        "null"
+        if r is None
+        else f'{{"start":{{"line":{r.start.line},"column":{r.start.column}}},'
+        f'"end":{{"line":{r.end.line},"column":{r.end.column}}}}}'
+    )
+    names = ",".join(_string(n) for n in diagnostic.names)
+    related = ",".join(
+        f'{{"cell_id":{_nullable(x.cell_id)},'
+        f'"execution_count":{_count(x.execution_count)},'
+        f'"message":{_string(x.message)}}}'
+        for x in diagnostic.related
+    )
+    fix = (
+        ""
+        if diagnostic.fix is None
+        else ',"fix":' + json.dumps(diagnostic.fix.to_json(), separators=(",", ":"))
+    )
+    return (
+        f'{{"code":{_string(diagnostic.code)},"rule":{_string(diagnostic.rule)},'
+        f'"severity":"{diagnostic.severity.value}","cell_id":{_nullable(diagnostic.cell_id)},'
+        f'"message":{_string(diagnostic.message)},"range":{where},'
+        f'"names":[{names}],"related":[{related}]{fix}}}'
+    )
