@@ -10,9 +10,10 @@
 const IDLE_TIMEOUT_MS = 1000;
 
 /**
- * How long a slice applies findings when there is no idle deadline, in ms.
+ * The longest a slice applies findings, in ms: a key pressed meanwhile
+ * waits at most about that long (an idle period can offer up to 50 ms).
  */
-const SLICE_MS = 4;
+const SLICE_MS = 8;
 
 /**
  * An editor waiting for its findings to be applied.
@@ -108,10 +109,12 @@ export class SyncQueue {
   private _flushIdle(deadline: IdleDeadline | null): void {
     this._idleScheduled = false;
     const start = Date.now();
-    const left = () =>
-      deadline && !deadline.didTimeout
-        ? deadline.timeRemaining()
-        : SLICE_MS - (Date.now() - start);
+    const left = () => {
+      const slice = SLICE_MS - (Date.now() - start);
+      return deadline && !deadline.didTimeout
+        ? Math.min(deadline.timeRemaining(), slice)
+        : slice;
+    };
     for (const item of [...this._pending]) {
       if (left() <= 0) {
         break;
