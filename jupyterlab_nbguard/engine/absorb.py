@@ -28,6 +28,7 @@ class Absorbing:
     _seen: int
     _values: dict[tuple[int, str], Events]
     _steps: dict[int, Staleness | None]
+    _positions_of_steps: list[int]
     #: Steps whose memoised answer a merge changed, in order (append-only).
     changed_answers: list[int]
 
@@ -38,6 +39,8 @@ class Absorbing:
             """The timeline the answers are about."""
 
         def _agrees(self, by: int, reader: int) -> bool: ...
+
+        def _position(self, step: int) -> int: ...
 
         def _classify(self, found: list[Invalidation]) -> Events: ...
 
@@ -63,28 +66,38 @@ class Absorbing:
         values: dict[tuple[int, str], set[str]] = {}
         reads: dict[int, set[str]] = {}
         answers = self._steps
+        # Where ``new`` and every earlier step ran on the page: whether its
+        # change agrees with page order for a reader is two list lookups.
+        changer = self._position(new)
+        where = self._positions_of_steps
         for path in timeline.changes[new]:
             root = root_of(path)
             # Most of a long session's values and readers are settled: a value
-            # full of earlier changes cannot take a later one, and a reader
-            # already stale against page order keeps that reason. Skipping
-            # them before the path test keeps a re-run's cost to what it can
-            # still change.
+            # that already holds KEEP earlier changes of the kind ``new``'s
+            # would be cannot take it, and a reader's earlier change outranks
+            # a later one of the same kind (or an agreeing one). Skipping them
+            # before the path test keeps a re-run's cost to what it can change.
             for at, name, key in timeline.deps_by_root.get(root, ()):
                 if at >= new:
                     continue
                 old = memo.get((at, name))
-                if (
-                    old is not None
-                    and (len(old.disagree) < KEEP or len(old.agree) < KEEP)
-                    and overlaps(key, path)
+                if old is None:
+                    continue
+                agrees = changer >= 0 and 0 <= where[at] < changer
+                if len(old.agree if agrees else old.disagree) < KEEP and overlaps(
+                    key, path
                 ):
                     values.setdefault((at, name), set()).add(key)
             for at, key in timeline.reads_by_root.get(root, ()):
                 if at >= new or at not in answers:
                     continue
                 best = answers[at]
-                if (best is None or best.agrees) and overlaps(key, path):
+                if best is not None and (
+                    not best.agrees or (changer >= 0 and 0 <= where[at] < changer)
+                ):
+                    continue  # ``new`` would give it a later change of a kind
+                    # that cannot outrank the one it has
+                if overlaps(key, path):
                     reads.setdefault(at, set()).add(key)
         grown = Grown()
         pending = sorted(values)
