@@ -15,7 +15,8 @@ import {
   type IFindingFilter,
   type IFindingGroup
 } from './model';
-import { GroupHeader, MemoFindingRow, type IRowContext } from './rows';
+import { GroupHeader, groupLabel } from './group';
+import { MemoFindingRow, type IRowContext } from './rows';
 import { FilterBar } from './toolbar';
 import type { IPanelView } from './viewstate';
 
@@ -326,24 +327,6 @@ function sameView(a: IFindingsViewProps, b: IFindingsViewProps): boolean {
  * findings re-renders the panel's header, not hundreds of rows.
  */
 export const MemoFindingsView = React.memo(FindingsView, sameView);
-
-/**
- * The accessible name of a group: what it is about and how many findings.
- */
-function groupLabel(group: IFindingGroup, context: IRowContext): string {
-  const { trans } = context;
-  const count = trans._n('%1 finding', '%1 findings', group.items.length);
-  switch (group.kind) {
-    case 'cell':
-      return trans.__('cell %1: %2', group.cellIndex + 1, count);
-    case 'rule':
-      return trans.__('%1 %2: %3', group.code ?? '', group.rule ?? '', count);
-    case 'notebook':
-      return trans.__('Whole notebook: %1', count);
-    default:
-      return trans.__('Cells no longer in the notebook: %1', count);
-  }
-}
 
 /**
  * A button that renders the next window of rows; it also does so by itself
