@@ -7,7 +7,7 @@ after running the notebook with nbclient, so both judge a notebook the same way.
 
 from __future__ import annotations
 
-from .compare import compare_cell, verify
+from .compare import compare_cell, verify, verify_unchanged
 from .config import VerifyConfigError, find_verify_options, options_from_table
 from .markers import Markers, markers
 from .model import (
@@ -41,4 +41,5 @@ __all__ = [
     "parse_sanitize_file",
     "read_sanitize_file",
     "verify",
+    "verify_unchanged",
 ]

@@ -38,23 +38,49 @@ def compare_cell(cell: CellRun, options: Options | None = None) -> CellVerdict:
 
     An unexpected exception is an ``error`` even where the output is not
     compared (as in nbval); a skipped cell is ``skipped`` whether or not the
-    run reached it. Outputs that are equal where normalising reads them
-    normalise equally, so they are not normalised (most cells of a notebook
-    that reproduces; HTML would be parsed twice for nothing).
+    run reached it.
     """
     options = options or Options()
     marks = markers(cell.source, cell.tags)
+    decided = _without_normalising(cell, marks)
+    return decided or compare_normalised(cell, marks, options)
+
+
+def _without_normalising(cell: CellRun, marks: Markers) -> CellVerdict | None:
+    """The verdict when it needs no normalising, else ``None``.
+
+    Outputs that are equal where normalising reads them normalise equally, so
+    they are not normalised: most cells of a notebook that reproduces (HTML
+    was parsed twice for nothing).
+    """
     if marks.skip:
         return CellVerdict(cell.id, Status.SKIPPED)
     if not cell.ran:
         return CellVerdict(cell.id, Status.NOT_RUN)
     if _shown(cell.before_outputs) != _shown(cell.after_outputs):
-        return compare_normalised(cell, marks, options)
+        return None
     if not marks.raises and any(is_error(o) for o in cell.after_outputs):
         return CellVerdict(cell.id, Status.ERROR)
     if cell.never_ran or not marks.check:
         return CellVerdict(cell.id, Status.SKIPPED)
     return CellVerdict(cell.id, Status.SAME)
+
+
+def verify_unchanged(cells: Sequence[CellRun]) -> Verification | None:
+    """:func:`verify`'s answer when no cell needs normalising and none diverges.
+
+    That is a notebook that reproduced, byte for byte where it counts: cheap
+    enough (comparisons of dicts) to answer on the server's event loop rather
+    than wait for the worker thread, which a check may be holding. ``None``
+    otherwise: then call :func:`verify`.
+    """
+    verdicts: list[CellVerdict] = []
+    for cell in cells:
+        verdict = _without_normalising(cell, markers(cell.source, cell.tags))
+        if verdict is None or verdict.status.diverges:
+            return None
+        verdicts.append(verdict)
+    return Verification(tuple(verdicts))
 
 
 def compare_normalised(cell: CellRun, marks: Markers, options: Options) -> CellVerdict:

@@ -19,7 +19,11 @@ from jupyterlab_nbguard.verify import (
     parse_sanitize_file,
     verify,
 )
-from jupyterlab_nbguard.verify.compare import compare_cell, compare_normalised
+from jupyterlab_nbguard.verify.compare import (
+    compare_cell,
+    compare_normalised,
+    verify_unchanged,
+)
 from jupyterlab_nbguard.verify.text import normalise
 
 
@@ -357,3 +361,29 @@ def test_outputs_that_differ_only_where_nothing_is_read_are_same():
     after = {**result("1"), "execution_count": 9, "metadata": {"x": 1}}
     got = compare_cell(cell("a", "1", [before], [after]))
     assert (got.status, got.diff) == (Status.SAME, None)
+
+
+def test_verify_unchanged_answers_only_a_notebook_that_reproduced_as_is():
+    same = [
+        cell("a", "print(1)", [out("1\n")], [out("1\n")]),
+        cell("b", "# NBVAL_SKIP\n1/0", [out("x")], [], ran=False),
+        cell("c", "1/0", [error()], [error()], tags=["raises-exception"]),
+        cell("d", "y = 1", [], [out("new\n")], count=None, ran=False),
+    ]
+    assert verify_unchanged(same) == verify(same)
+    # needs normalising (a different address), though it reproduces
+    moved = [
+        cell(
+            "a",
+            "o",
+            [out("<A object at 0x7f3a2c1e4d90>")],
+            [out("<A object at 0x7f11aa3e0b10>")],
+        )
+    ]
+    assert verify_unchanged(moved) is None
+    assert verify(moved).reproduced
+    # diverges: the root cause and its consequences need the dataflow
+    assert verify_unchanged([cell("e", "1/0", [error()], [error()])]) is None
+    # a cell the run did not reach needs neither
+    stopped = [cell("n", "x", [out("1")], [], ran=False)]
+    assert verify_unchanged(stopped) == verify(stopped)
