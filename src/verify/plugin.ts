@@ -179,8 +179,16 @@ export function activateVerify(
   const isRunning = (panel: NotebookPanel): boolean => running.has(panel);
 
   const current = () => tracker.currentWidget;
-  const refresh = () =>
-    app.commands.notifyCommandChanged(CommandIDs.restartAndVerify);
+  // Kernel status changes with every cell (busy, idle): tell the buttons and
+  // menus only when whether the command can run has changed.
+  let enabled: boolean | null = null;
+  const refresh = () => {
+    const now = app.commands.isEnabled(CommandIDs.restartAndVerify);
+    if (now !== enabled) {
+      enabled = now;
+      app.commands.notifyCommandChanged(CommandIDs.restartAndVerify);
+    }
+  };
 
   app.commands.addCommand(CommandIDs.restartAndVerify, {
     label: trans.__('Restart Kernel and Verify Notebook…'),
