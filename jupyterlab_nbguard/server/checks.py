@@ -99,23 +99,35 @@ class CheckService:
         )
         executions = len(snapshot.executions)
         live = session.names_for(executions)
-
-        def prepare() -> tuple[bool, Any]:
-            timeline = session.timeline(engine, snapshot.executions)
-            rules = engine.rules(notebook, request.select, request.ignore)
-            wants = live is None and engine.wants_live_names(notebook, timeline, rules)
-            return wants, timeline
-
-        wants, timeline = await self._run(prepare)
-        if wants and may_execute:
-            live = await self._read_names(session, kernel_id, executions)
         if live is not None:
             notebook = replace(notebook, live_names=live)
-        found = await self._run(
-            lambda: engine.check_by_cell(
+
+        def check() -> tuple[Any, list[Group] | None]:
+            # One hand-off to the worker, not two: the live names are read
+            # (on the event loop) only when they would change the answer.
+            timeline = session.timeline(engine, snapshot.executions)
+            rules = engine.rules(notebook, request.select, request.ignore)
+            if (
+                live is None
+                and may_execute
+                and engine.wants_live_names(notebook, timeline, rules)
+            ):
+                return timeline, None
+            groups = engine.check_by_cell(
                 notebook, request.select, request.ignore, timeline
             )
-        )
+            return timeline, groups
+
+        timeline, found = await self._run(check)
+        if found is None:
+            names = await self._read_names(session, kernel_id, executions)
+            if names is not None:
+                notebook = replace(notebook, live_names=names)
+            found = await self._run(
+                lambda: engine.check_by_cell(
+                    notebook, request.select, request.ignore, timeline
+                )
+            )
         kernel = {
             "id": kernel_id,
             "epoch": snapshot.epoch,
