@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import replace
-from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Fix, Related, Severity
@@ -69,16 +68,14 @@ class UseBeforeDefRule(Rule):
             seen.add((cell_id, name))
             first = first_reader.setdefault(name, cell_id)
             definer = cells[at[bisect_right(at, position)]]
-            key = (self.code, read, definer.id, definer.execution_count, first)
-            found = ctx.recall(key, history=False)
-            yield (
-                found
-                if found is not None
-                else ctx.remember(
-                    key,
-                    partial(self._finding, ctx, read, definer, first),
-                    history=False,
-                )
+            yield ctx.remember(
+                (self.code, read, definer.id, definer.execution_count, first),
+                self._finding,
+                ctx,
+                read,
+                definer,
+                first,
+                history=False,
             )
 
     def _finding(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from functools import partial
 from typing import TYPE_CHECKING
 
 from ...diagnostic import Diagnostic, Related, Severity
@@ -65,16 +64,14 @@ class RunOrderRule(Rule):
             if record_counts and count < record_counts[-1]:
                 at = bisect_right(record_counts, count)
                 above = (record_counts[at], record_cells[at])
-                key = (self.code, cell.id, count, above)
-                found = ctx.recall(key, history=False)
-                yield (
-                    found
-                    if found is not None
-                    else ctx.remember(
-                        key,
-                        partial(self._finding, ctx, cell.id, count, above),
-                        history=False,
-                    )
+                yield ctx.remember(
+                    (self.code, cell.id, count, above),
+                    self._finding,
+                    ctx,
+                    cell.id,
+                    count,
+                    above,
+                    history=False,
                 )
             elif not record_counts or count > record_counts[-1]:
                 record_counts.append(count)
