@@ -310,6 +310,9 @@ test.describe('Notebook Health panel and hover', () => {
   });
 
   test('dark theme: panel and hover', async ({ page }, testInfo) => {
+    // Runs cells, switches theme, takes four pictures: over a minute on a
+    // loaded 2-core machine
+    test.setTimeout(120_000);
     await someFindings(page);
     await execute(page, 'apputils:change-theme', { theme: 'JupyterLab Dark' });
     await expect.poll(() => page.theme.getTheme()).toBe('JupyterLab Dark');
