@@ -26,30 +26,27 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
-import struct
 import time
 from collections.abc import Sequence
 from typing import Any
 
 from .store import HistoryStore
-
-_REQUEST = b"execute_request"
-_REPLY = b"execute_reply"
-_INPUT = b"execute_input"
-_DELIMITER = b"<IDS|MSG>"
-_STATUS = b'"status"'
-_ERROR = b'"error"'
-# JSON escapes every quote inside a string, so an unescaped key is a real key.
-_MSG_ID = re.compile(rb'"msg_id":\s*"([^"\\]+)"')
-_MSG_TYPE = re.compile(rb'"msg_type":\s*"([^"\\]+)"')
-_COUNT = re.compile(rb'"execution_count":\s*(\d+)')
-#: A v1 message starts with its offset count, then where the channel name
-#: starts, where the header starts (the channel's end) and where it ends.
-_V1_HEAD = struct.Struct("<4Q")
-#: The offsets of channel, header, parent header, metadata and content's end.
-_V1_PARTS = struct.Struct("<6Q")
-_decode = json.JSONDecoder().raw_decode
+from .wire import (
+    COUNT,
+    DELIMITER,
+    ERROR,
+    INPUT,
+    MSG_ID,
+    MSG_TYPE,
+    REPLY,
+    REQUEST,
+    STATUS,
+    V1_HEAD,
+    V1_PARTS,
+    as_bytes,
+    loads,
+    message_parts,
+)
 
 #: A queued kernel message: ``(kernel_id, payload, seen)``, where the payload is
 #: the ZeroMQ frames (a list) or a gateway's JSON text. A queued client request
@@ -57,46 +54,6 @@ _decode = json.JSONDecoder().raw_decode
 Queued = tuple[Any, ...]
 
 log = logging.getLogger(__name__)
-
-
-def _bytes(frame: Any) -> bytes:
-    return frame.bytes if hasattr(frame, "bytes") else bytes(frame)
-
-
-def _loads(part: Any) -> dict[str, Any]:
-    """Decode one JSON part (bytes, or a ZeroMQ frame); ``{}`` if not an object."""
-    try:
-        text = part.decode()
-    except AttributeError:  # a ZeroMQ frame or a memoryview
-        text = _bytes(part).decode()
-    try:
-        value = _decode(text)[0]  # three times cheaper than json.loads(bytes)
-    except ValueError:
-        value = json.loads(text)  # leading whitespace, which raw_decode refuses
-    return value if isinstance(value, dict) else {}
-
-
-def _message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
-    """Header, parent header and content of ZeroMQ frames, never copying any.
-
-    Shell replies reach the server with no identities (the delimiter is frame
-    0), iopub messages with one topic (frame 1); anything else is searched.
-    Output buffers after the content are never read. Raises ``IndexError``,
-    ``StopIteration`` or ``ValueError`` for frames that are no message.
-    """
-    if frames[0] == _DELIMITER:
-        start = 0
-    elif frames[1] == _DELIMITER:
-        start = 1
-    else:
-        start = next(i for i, f in enumerate(frames) if _bytes(f) == _DELIMITER)
-    if len(frames) < start + 6:
-        raise ValueError("a kernel message has at least 6 frames after identities")
-    # after the delimiter: signature, header, parent, metadata, content
-    header, parent, content = frames[start + 2], frames[start + 3], frames[start + 5]
-    if type(header) is bytes and type(parent) is bytes and type(content) is bytes:
-        return header, parent, content  # what ZMQStream gives (copy=True)
-    return _bytes(header), _bytes(parent), _bytes(content)
 
 
 class ExecutionObserver:
@@ -139,8 +96,8 @@ class ExecutionObserver:
             if isinstance(message, str):
                 wanted = "execute_request" in message
             else:
-                _count, _channel, start, end = _V1_HEAD.unpack_from(message)
-                wanted = message.find(_REQUEST, start, end) >= 0
+                _count, _channel, start, end = V1_HEAD.unpack_from(message)
+                wanted = message.find(REQUEST, start, end) >= 0
             if wanted:
                 self._later((kernel_id, message, time.time(), connection))
         except Exception:  # observation must never break the proxy
@@ -217,9 +174,9 @@ class ExecutionObserver:
                     self._json_kernel(kernel_id, frames, seen)
                     continue
                 # shell replies come with no identity, iopub with one topic
-                if frames[0] == _DELIMITER:
+                if frames[0] == DELIMITER:
                     start = 0
-                elif frames[1] == _DELIMITER:
+                elif frames[1] == DELIMITER:
                     start = 1
                 else:  # more identities: searched for by the slow path
                     self._read_inputs(inputs)
@@ -227,21 +184,21 @@ class ExecutionObserver:
                     continue
                 header = frames[start + 2]
                 if type(header) is not bytes:
-                    header = _bytes(header)
-                if _REPLY in header or _INPUT in header:
+                    header = as_bytes(header)
+                if REPLY in header or INPUT in header:
                     if len(frames) < start + 6:
                         continue
                     parent, content = frames[start + 3], frames[start + 5]
                     if type(parent) is not bytes or type(content) is not bytes:
-                        parent, content = _bytes(parent), _bytes(content)
-                    if _REPLY in header:
+                        parent, content = as_bytes(parent), as_bytes(content)
+                    if REPLY in header:
                         waiting = inputs.pop((kernel_id, parent), None)
                         self._zmq_reply(
                             kernel_id, header, parent, content, seen, waiting
                         )
                     else:
                         inputs[(kernel_id, parent)] = content
-                elif kernel_id in orphaned and (_STATUS in header or _ERROR in header):
+                elif kernel_id in orphaned and (STATUS in header or ERROR in header):
                     self._read_inputs(inputs)  # an idle finishes by the count
                     self._zmq_kernel(kernel_id, frames, seen)
             except Exception:  # observation must never break the proxy
@@ -302,16 +259,16 @@ class ExecutionObserver:
         ``execute_reply`` only comes on shell and ``execute_input``,
         ``status`` and ``error`` only on iopub, so the channel is not asked.
         """
-        header, parent, content = _message_parts(frames)
-        if _REPLY in header:
+        header, parent, content = message_parts(frames)
+        if REPLY in header:
             self._zmq_reply(kernel_id, header, parent, content, seen)
-        elif _INPUT in header:
+        elif INPUT in header:
             self._zmq_input(kernel_id, parent, content)
         elif self.store.has_orphans(kernel_id) and (
-            _STATUS in header or _ERROR in header
+            STATUS in header or ERROR in header
         ):
-            message = {"header": _loads(header), "content": _loads(content)}
-            message["parent_header"] = _loads(parent)
+            message = {"header": loads(header), "content": loads(content)}
+            message["parent_header"] = loads(parent)
             self._iopub(kernel_id, message, seen)
 
     def connection_closed(self, kernel_id: str, connection: int) -> None:
@@ -327,13 +284,13 @@ class ExecutionObserver:
         """A v1 ``execute_request``: header read with patterns, the rest decoded."""
         if int.from_bytes(message[:8], "little") < 6:
             return
-        o = _V1_PARTS.unpack_from(message, 8)
+        o = V1_PARTS.unpack_from(message, 8)
         if not o[0] <= o[1] <= o[2] <= o[3] <= o[4] <= o[5] <= len(message):
             return
         header = message[o[1] : o[2]]
-        kind, found = _MSG_TYPE.search(header), _MSG_ID.search(header)
+        kind, found = MSG_TYPE.search(header), MSG_ID.search(header)
         if kind is None or found is None:  # escapes in the id: decode it
-            decoded = _loads(header)
+            decoded = loads(header)
             msg_type, msg_id = decoded.get("msg_type"), decoded.get("msg_id")
         else:
             msg_type, msg_id = kind.group(1).decode(), found.group(1).decode()
@@ -341,8 +298,8 @@ class ExecutionObserver:
             return
         if isinstance(msg_id, str):
             metadata, content = (
-                _loads(message[o[3] : o[4]]),
-                _loads(message[o[4] : o[5]]),
+                loads(message[o[3] : o[4]]),
+                loads(message[o[4] : o[5]]),
             )
             self._request(kernel_id, msg_id, metadata, content, connection, seen)
 
@@ -422,10 +379,10 @@ class ExecutionObserver:
         ``waiting`` is the content of the request's ``execute_input`` not read
         yet: read only if this reply turns out to bring no count itself.
         """
-        kind = _MSG_TYPE.search(header)
-        found = _MSG_ID.search(parent)
-        msg_id = found.group(1).decode() if found else _loads(parent).get("msg_id")
-        reply = _loads(content) if kind and kind.group(1) == _REPLY else None
+        kind = MSG_TYPE.search(header)
+        found = MSG_ID.search(parent)
+        msg_id = found.group(1).decode() if found else loads(parent).get("msg_id")
+        reply = loads(content) if kind and kind.group(1) == REPLY else None
         if waiting is not None and (
             reply is None or not isinstance(reply.get("execution_count"), int)
         ):
@@ -435,9 +392,9 @@ class ExecutionObserver:
 
     def _zmq_input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
         """An ``execute_input``'s parent and count, not decoding the echoed code."""
-        msg_id = _MSG_ID.search(parent)
+        msg_id = MSG_ID.search(parent)
         # the last key (where ipykernel puts it), found without scanning the code
-        count = _COUNT.match(content, max(0, content.rfind(b'"execution_count"')))
+        count = COUNT.match(content, max(0, content.rfind(b'"execution_count"')))
         if msg_id and count:
             self.store.record_input(
                 kernel_id, msg_id.group(1).decode(), int(count.group(1))
