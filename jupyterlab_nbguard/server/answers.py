@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -68,6 +68,8 @@ class Answers:
         self._sent: OrderedDict[str, Groups] = OrderedDict()
         self._cells: dict[str, dict[str, Cell]] = {}
         self._texts: dict[str | None, Texts] = {}
+        #: The cells of the last request about each notebook (kernel and path).
+        self._latest: OrderedDict[Hashable, dict[str, Cell]] = OrderedDict()
 
     def cells(self, since: str | None) -> dict[str, Cell] | None:
         """The cells of the request ``since`` answered, by id; None if not held.
@@ -76,25 +78,35 @@ class Answers:
         """
         return self._cells.get(since) if since is not None else None
 
+    def latest(self, notebook: Hashable) -> dict[str, Cell] | None:
+        """The cells of the last request about ``notebook``, by id, if held."""
+        return self._latest.get(notebook)
+
     def reply(
         self,
         by_cell: Sequence[Group],
         kernel: dict[str, Any] | None,
         since: str | None = None,
         cells: Sequence[Cell] = (),
+        notebook: Hashable = None,
     ) -> str:
         """The answer's JSON text: in full, or changes since ``since`` if held.
 
         ``by_cell`` are the findings grouped by cell, in order
         (:meth:`Engine.check_by_cell`); ``cells`` are the request's, kept with
-        the answer for :meth:`cells`.
+        the answer for :meth:`cells` and, by ``notebook`` (what identifies the
+        notebook asked about), for :meth:`latest`.
         """
         groups = groups_of(by_cell, self._texts)
         self._texts = {cell: (group, groups[cell]) for cell, group in by_cell}
         revision = secrets.token_urlsafe(12)
         base = self._sent.get(since) if since is not None else None
         self._sent[revision] = groups
-        self._cells[revision] = {cell.id: cell for cell in cells}
+        held = self._cells[revision] = {cell.id: cell for cell in cells}
+        self._latest[notebook] = held
+        self._latest.move_to_end(notebook)
+        while len(self._latest) > self.keep:
+            self._latest.popitem(last=False)
         while len(self._sent) > self.keep:
             forgotten, _groups = self._sent.popitem(last=False)
             self._cells.pop(forgotten, None)

@@ -137,8 +137,10 @@ class CheckHandler(NbGuardHandler):
         """Check the cells in the body against the kernel's history, if any."""
         data = parse_body(self.request.body, self.max_body_bytes)
         since = optional_string(data, "since")
+        answers = self.checks.answers
+        notebook = (optional_string(data, "kernel_id"), optional_string(data, "path"))
         try:
-            cells = parse_cells(data, self.checks.answers.cells(since))
+            cells = parse_cells(data, answers.cells(since), answers.latest(notebook))
         except UnknownSinceError as error:
             if since is None:
                 message = f"{error.where}.source must be a string"
@@ -156,7 +158,6 @@ class CheckHandler(NbGuardHandler):
             overrides=parse_overrides(data),
             since=since,
         )
-        optional_string(data, "path")
         if request.kernel_id is not None:
             self.require_kernel(request.kernel_id)
         # Weighing orphans runs a silent request in the kernel: only for users
@@ -167,8 +168,8 @@ class CheckHandler(NbGuardHandler):
         except UnknownSelectorError as error:
             raise http_error(400, str(error)) from error
         self.reply(
-            self.checks.answers.reply(
-                result.groups, result.kernel, request.since, request.cells
+            answers.reply(
+                result.groups, result.kernel, request.since, request.cells, notebook
             )
         )
 
