@@ -62,3 +62,28 @@ def test_overlapping_threads_resume_once_both_leave(collector_enabled: None) -> 
     leave.set()
     thread.join(5)
     assert gc.isenabled()
+
+
+def test_a_block_that_kept_many_objects_leaves_them_out_of_later_collections(
+    collector_enabled: None,
+) -> None:
+    from jupyterlab_nbguard.server.collector import FREEZE_AFTER
+
+    frozen = gc.get_freeze_count()
+    with collector_paused():
+        kept = [[i] for i in range(FREEZE_AFTER + 10_000)]  # what a first check keeps
+    # Then they are in the permanent generation, and the next collection does
+    # not scan them
+    assert gc.get_freeze_count() >= frozen + FREEZE_AFTER
+    assert gc.get_count()[0] < 1_000
+    assert gc.isenabled()
+    del kept
+    gc.unfreeze()
+
+
+def test_a_small_block_freezes_nothing(collector_enabled: None) -> None:
+    frozen = gc.get_freeze_count()
+    with collector_paused():
+        kept = [[i] for i in range(100)]
+    assert gc.get_freeze_count() == frozen
+    del kept
