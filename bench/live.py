@@ -12,7 +12,8 @@ times ``POST /jupyterlab-nbguard/check`` with the contract's full-notebook body
 and, as the frontend does, ``since``: the revision of the answer held, so the
 answer carries only the cells whose findings changed and the request only the
 sources that changed; ``--full-answers`` turns that off: the contract's full
-body and full answers) from the first byte sent to the last byte received, on a
+body and full answers; ``--every-source`` sends every source but keeps
+``since``) from the first byte sent to the last byte received, on a
 socket with ``TCP_NODELAY`` and quick ACKs:
 
 1. the first check of the session (fresh server and kernel; once per run);
@@ -86,6 +87,8 @@ class Session:
     seconds_to_run: float = 0.0
     #: Send back the revision held (``since``), as the frontend does.
     relative: bool = True
+    #: With ``relative``: leave out the sources sent unchanged, as the frontend does.
+    slim: bool = True
     proc: psutil.Process = field(init=False)
     _revision: str | None = field(default=None, init=False)
     _groups: dict[str | None, list[Any]] = field(default_factory=dict, init=False)
@@ -105,13 +108,15 @@ class Session:
             "ignore": None,
         }
         if self.relative and self._revision is not None:
-            # As the frontend does: since, and no source that was sent unchanged.
+            # As the frontend does: since, and no source that was sent unchanged
+            # (unless every source is to be sent: the contract's full body).
             payload["since"] = self._revision
             sent = self._sources
-            payload["cells"] = [
-                c if sent.get(c["id"]) != c["source"] else _without_source(c)
-                for c in self.cells
-            ]
+            if self.slim:
+                payload["cells"] = [
+                    c if sent.get(c["id"]) != c["source"] else _without_source(c)
+                    for c in self.cells
+                ]
         return json.dumps(payload, separators=(",", ":")).encode()
 
     def _rebuild(self, answer: dict[str, Any]) -> list[Any]:
@@ -176,7 +181,11 @@ def _without_source(cell: dict[str, Any]) -> dict[str, Any]:
 
 
 async def open_session(
-    server: Server, specs: list[CellSpec], reverse: bool, relative: bool = True
+    server: Server,
+    specs: list[CellSpec],
+    reverse: bool,
+    relative: bool = True,
+    slim: bool = True,
 ) -> Session:
     """Start a kernel and run every code cell in page order (or bottom-up)."""
     kernel_id = server.start_kernel()
@@ -192,6 +201,7 @@ async def open_session(
         HttpClient(server.port, server.token),
         cells,
         relative=relative,
+        slim=slim,
     )
     order = session.code_indices()
     start = time.perf_counter()
@@ -230,7 +240,11 @@ async def one_run(args: argparse.Namespace, run: int, results: Results) -> None:
     """A fresh server and kernel: cases 1-3, and case 4 on the last run."""
     with servers([(f"live-{run}", True)]) as (server,):
         session = await open_session(
-            server, healthy_cells(args.cells), False, not args.full_answers
+            server,
+            healthy_cells(args.cells),
+            False,
+            not args.full_answers,
+            not args.every_source,
         )
         try:
             first = session.check()
@@ -260,7 +274,11 @@ async def findings_case(
 ) -> None:
     """Case 4: a second kernel runs the bottom-up notebook; time edited checks."""
     session = await open_session(
-        server, findings_cells(args.cells), True, not args.full_answers
+        server,
+        findings_cells(args.cells),
+        True,
+        not args.full_answers,
+        not args.every_source,
     )
     try:
         first = session.check()
@@ -443,6 +461,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="never send since: every answer in full (the frontend sends since)",
     )
+    parser.add_argument(
+        "--every-source",
+        action="store_true",
+        help="send every cell's source each time (the contract's full body), "
+        "with since: answers relative to the held one",
+    )
     args = parser.parse_args(argv)
     if args.trials < 1 or args.runs < 1 or args.cells < 2:
         parser.error("--trials and --runs must be >= 1, --cells >= 2")
@@ -456,6 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{args.cells} cells (~20 lines each), {args.runs} fresh run(s), "
         f"{args.trials} trials per case and run; case 4 on the last run; "
         + ("full answers" if args.full_answers else "answers relative to the held one")
+        + ("; every source in every request" if args.every_source else "")
     )
     results = Results()
     for run in range(args.runs):
