@@ -103,7 +103,9 @@ async function timeCommand(
       const last = codeCells()[count - 1];
       // The old report must not count as the new one.
       document
-        .querySelectorAll('.jp-nbguard-Verify-summary')
+        .querySelectorAll(
+          '.jp-nbguard-Verify-summary, .jp-nbguard-Verify-failure'
+        )
         .forEach(node => node.remove());
       let ran = false;
       let lastCell = 0;
@@ -139,8 +141,18 @@ async function timeCommand(
       };
       const start = performance.now();
       void app.commands.execute(command);
-      await new Promise<void>(resolve => {
-        const poll = () => (finished() ? resolve() : setTimeout(poll, 5));
+      await new Promise<void>((resolve, reject) => {
+        const poll = () => {
+          // A run that failed says so in its report: stop, do not wait forever.
+          const failure = document.querySelector('.jp-nbguard-Verify-failure');
+          if (done === 'verify' && failure) {
+            reject(new Error(failure.textContent ?? 'the verification failed'));
+          } else if (finished()) {
+            resolve();
+          } else {
+            setTimeout(poll, 5);
+          }
+        };
         poll();
       });
       last.stateChanged.disconnect(onState);
