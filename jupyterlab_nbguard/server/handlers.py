@@ -138,7 +138,8 @@ class CheckHandler(NbGuardHandler):
         data = parse_body(self.request.body, self.max_body_bytes)
         since = optional_string(data, "since")
         answers = self.checks.answers
-        notebook = (optional_string(data, "kernel_id"), optional_string(data, "path"))
+        kernel_id = optional_string(data, "kernel_id")
+        notebook = (kernel_id, optional_string(data, "path"))
         try:
             cells = parse_cells(data, answers.cells(since), answers.latest(notebook))
         except UnknownSinceError as error:
@@ -152,7 +153,7 @@ class CheckHandler(NbGuardHandler):
             raise http_error(409, message) from error
         request = CheckRequest(
             cells=cells,
-            kernel_id=optional_string(data, "kernel_id"),
+            kernel_id=kernel_id,
             select=optional_strings(data, "select"),
             ignore=optional_strings(data, "ignore"),
             overrides=parse_overrides(data),
