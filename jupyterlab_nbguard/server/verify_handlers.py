@@ -171,19 +171,31 @@ def parse_options(data: dict[str, Any]) -> Options:
     images = raw.get("compare_images")
     if images is not None and not isinstance(images, bool):
         raise http_error(400, "options.compare_images must be true, false or null")
-    tolerance = raw.get("float_tolerance")
-    if tolerance is not None and (
-        isinstance(tolerance, bool)
-        or not isinstance(tolerance, (int, float))
-        or not math.isfinite(tolerance)
-        or tolerance < 0
-    ):
-        raise http_error(400, "options.float_tolerance must be a number >= 0 or null")
     return Options(
         _sanitizers(raw.get("sanitizers")),
         bool(images),
-        float(tolerance) if tolerance is not None else None,
+        _tolerance(raw.get("float_tolerance")),
     )
+
+
+def _tolerance(value: object) -> float | None:
+    """``options.float_tolerance`` as a float, or a 400.
+
+    JSON integers have no size limit: one too large for a float (``10**400``)
+    made ``math.isfinite`` raise ``OverflowError``, a 500.
+    """
+    if value is None:
+        return None
+    problem = "options.float_tolerance must be a number >= 0 or null"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise http_error(400, problem)
+    try:
+        tolerance = float(value)
+    except OverflowError as error:
+        raise http_error(400, f"{problem} (and fit a float)") from error
+    if not math.isfinite(tolerance) or tolerance < 0:
+        raise http_error(400, problem)
+    return tolerance
 
 
 def verified_cells(
@@ -215,15 +227,20 @@ class VerifyCompareHandler(NbGuardHandler):
             self.require_kernel(kernel_id)
         cells = parse_verify_cells(data)
         options = parse_options(data)
+        # The session the outputs were produced in, taken now: if the kernel
+        # restarts or shuts down while the worker compares, the result goes
+        # with that session (dropped with it), not into the new epoch's, and
+        # the history of a kernel that is gone is not created again.
+        session = self.sessions.get(kernel_id) if kernel_id is not None else None
         # A notebook that reproduced needs no normalising: answered here, it
         # does not queue behind a check in the worker thread.
         result = verify_unchanged(cells)
         if result is None:
             loop = asyncio.get_running_loop()
             result = await loop.run_in_executor(self.pool, verify, cells, options)
-        if kernel_id is not None:
+        if session is not None:
             sources = {c.id: c.source for c in cells}
-            self.sessions.get(kernel_id).verify = verified_cells(result, sources)
+            session.verify = verified_cells(result, sources)
         self.reply(result.to_json())
 
     async def _require_execute(self) -> None:
