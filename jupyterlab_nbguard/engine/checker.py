@@ -7,13 +7,12 @@ from collections.abc import Hashable, Iterable, Sequence
 from .cache import FactsCache
 from .context import DiagnosticMemo, FlowCache, RuleContext
 from .diagnostic import Diagnostic
-from .grouping import CellGroups, Group, flattened
+from .grouping import CellGroups, Group, RuleFindings, flattened
 from .model import Execution, ExecutionStatus, Notebook
 from .names import is_preset
 from .percell import PerCellFindings
 from .registry import resolve_rules
 from .rules import Needs, Rule, Scope
-from .suppression import apply_suppressions
 from .timeline import Timeline
 
 
@@ -153,17 +152,17 @@ class Engine:
         rules = self.rules(notebook, select, ignore)
         ctx = self._context(notebook, timeline)
         self._prepared = None
-        found: list[Diagnostic] = []
+        found: list[RuleFindings] = []
         self._per_cell.begin(ctx)
         for rule in rules:
             if rule.scope is Scope.NOTEBOOK:
-                found.extend(rule().check(ctx))
+                findings = list(rule().check(ctx))
             elif rule.scope is Scope.ORDER:
-                found.extend(self._ordered(rule, ctx))
+                findings = self._ordered(rule, ctx)
             else:
-                found.extend(self._per_cell.check(rule, ctx))
-        kept = apply_suppressions(ctx.noted, found)
-        return self._groups.groups(ctx.positions, kept)
+                findings = self._per_cell.check(rule, ctx)
+            found.append((rule.code, findings))
+        return self._groups.groups(ctx.positions, found, ctx.noted)
 
     def _ordered(self, rule: type[Rule], ctx: RuleContext) -> list[Diagnostic]:
         """An ORDER-scoped rule's findings, reused while history and order stay.
