@@ -72,6 +72,22 @@ class DiagnosticMemo:
         self._entries: dict[Hashable, Diagnostic] = {}
         self._size = size
         self._orders: dict[tuple[str, ...], int] = {}
+        self._by_object: dict[str, dict[int, tuple[Any, ...]]] = {}
+
+    def by_object(self, code: str) -> dict[int, tuple[Any, ...]]:
+        """Rule ``code``'s own memo, by the ``id`` of an object it holds.
+
+        For rules with thousands of findings per check, each about one object
+        that the next check passes again (a page flow's reads): an int lookup
+        and an identity test instead of hashing and comparing a key per
+        finding. Each value must hold the object whose id keys it (so that no
+        other object can take that id while it is kept) and is checked with
+        ``is`` against it. Cleared with the rest of the memo.
+        """
+        found = self._by_object.get(code)
+        if found is None:
+            found = self._by_object[code] = {}
+        return found
 
     def order_token(self, order: tuple[str, ...]) -> int:
         """A small number standing for this page order in keys.
@@ -84,6 +100,7 @@ class DiagnosticMemo:
             if len(self._orders) >= 1_000:
                 self._orders.clear()
                 self._entries.clear()  # their tokens could be given out again
+                self._by_object.clear()
             token = self._orders[order] = len(self._orders)
         return token
 
@@ -95,6 +112,7 @@ class DiagnosticMemo:
         if found is None:
             if len(self._entries) >= self._size:
                 self._entries.clear()
+                self._by_object.clear()
             found = self._entries[key] = build(*args)
         return found
 
@@ -161,8 +179,13 @@ class RuleContext:
         return tuple(cell.id for cell in self.notebook.cells)
 
     @cached_property
-    def _order_token(self) -> int:
+    def order_token(self) -> int:
+        """A small number standing for :attr:`page_order` (messages depend on it)."""
         return self._memo.order_token(self.page_order)
+
+    def by_object(self, code: str) -> dict[int, tuple[Any, ...]]:
+        """Rule ``code``'s memo by object id (:meth:`DiagnosticMemo.by_object`)."""
+        return self._memo.by_object(code)
 
     @cached_property
     def page_flow(self) -> PageFlow:
@@ -225,7 +248,7 @@ class RuleContext:
         spares making one per finding where thousands are hits.
         """
         scope = self.timeline.serial if history else None
-        return self._memo.get((scope, self._order_token, key), build, args)
+        return self._memo.get((scope, self.order_token, key), build, args)
 
     def restricted(self, cell_ids: Collection[str], history: bool) -> RuleContext:
         """A view of this check that iterates only the cells ``cell_ids``.

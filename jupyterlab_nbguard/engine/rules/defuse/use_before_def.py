@@ -55,8 +55,15 @@ class UseBeforeDefRule(Rule):
         # Reads come in page order: the first one of a name is where its
         # definition must move to (the quick fix moves it above that cell).
         first_reader: dict[str, str] = {}
-        # A notebook written bottom-up has a finding per read, thousands: the
-        # loop asks the memo before it builds anything.
+        # A notebook written bottom-up has a finding per read, thousands, and
+        # the next check passes most of the very same reads again: each read's
+        # finding is kept by the read's id with what it was made from, and
+        # reused while the defining cell is the same object (its id, source
+        # and count), the first reader and the page order are the same.
+        kept = ctx.by_object(self.code)
+        if len(kept) > 2 * len(flow.unbound) + 1_000:
+            kept.clear()  # reads of flows long gone
+        order = ctx.order_token
         for read in flow.unbound:
             name, position = read.name, read.position
             at = binders.get(name)
@@ -68,7 +75,17 @@ class UseBeforeDefRule(Rule):
             seen.add((cell_id, name))
             first = first_reader.setdefault(name, cell_id)
             definer = cells[at[bisect_right(at, position)]]
-            yield ctx.remember(
+            held = kept.get(id(read))
+            if (
+                held is not None
+                and held[0] is read
+                and held[1] is definer
+                and held[2] == first
+                and held[3] == order
+            ):
+                yield held[4]
+                continue
+            finding = ctx.remember(
                 (self.code, read, definer.id, definer.execution_count, first),
                 self._finding,
                 ctx,
@@ -77,6 +94,8 @@ class UseBeforeDefRule(Rule):
                 first,
                 history=False,
             )
+            kept[id(read)] = (read, definer, first, order, finding)
+            yield finding
 
     def _finding(
         self, ctx: RuleContext, read: UnboundRead, definer: Cell, first: str
