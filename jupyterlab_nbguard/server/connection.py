@@ -19,6 +19,7 @@ from jupyter_server.services.kernels.connection.channels import (
 )
 
 from ..history import ExecutionObserver
+from ..history.wire import DELIMITER, EXECUTE
 
 
 def observing_connection_class(
@@ -38,7 +39,13 @@ def observing_connection_class(
     # A local kernel's message is appended to the observer's queue right
     # here, as ``observer.observe_kernel`` would: every output passes through
     # this, and a call more per message is several microseconds on a process
-    # that has just woken up.
+    # that has just woken up. Only a message the flush may read is queued:
+    # its header says ``"execute_`` (input, reply, result), or its kernel has
+    # a request whose tab closed (then status and error count). The header is
+    # searched here, once the message is forwarded, because its bytes are in
+    # the cache now; in the flush, up to a second later, a status message
+    # passed over cost as much again as a search here.
+    orphaned = observer.store.orphaned
     pending = observer.pending
     queue = pending.append
     flush = observer.flush
@@ -55,9 +62,21 @@ def observing_connection_class(
         try:
             forward_out(self, stream, outgoing_msg)
         finally:
-            queue((self._nbguard_kernel_id, outgoing_msg, now()))
-            if len(pending) >= limit:
-                flush()
+            kernel_id = self._nbguard_kernel_id
+            try:
+                # shell replies come with no identity, iopub with one topic
+                if outgoing_msg[0] == DELIMITER:
+                    wanted = EXECUTE in outgoing_msg[2] or kernel_id in orphaned
+                elif outgoing_msg[1] == DELIMITER:
+                    wanted = EXECUTE in outgoing_msg[3] or kernel_id in orphaned
+                else:  # more identities: the flush searches for the delimiter
+                    wanted = True
+            except Exception:  # not bytes, too short: the flush decides
+                wanted = True
+            if wanted:
+                queue((kernel_id, outgoing_msg, now()))
+                if len(pending) >= limit:
+                    flush()
 
     def _outgoing_any(self: Any, *args: Any) -> None:
         # A gateway's (JSON text, ...), or another server's shape.

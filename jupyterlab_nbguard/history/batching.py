@@ -1,0 +1,72 @@
+"""The queue between forwarding a message and recording it, and its timer.
+
+Recording happens in batches, off the path that forwards kernel traffic:
+the connection queues what it forwarded (one list append for a kernel's
+message), and a flush records the queue :attr:`MessageQueue.delay` seconds
+after the first message, at once past :attr:`MessageQueue.max_queued`
+messages, or whenever a reader of the store asks (the store calls the flush
+first). One flush a second is measurably cheaper than one per execution:
+code that runs right after the process slept is several times slower (cold
+caches), and a batch pays that once for many executions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+#: A queued kernel message: ``(kernel_id, payload, seen)``, where the payload
+#: is the ZeroMQ frames (a list) or a gateway's JSON text, and ``seen`` the
+#: POSIX time it passed. A queued client request is ``(kernel_id, message,
+#: seen, connection)``: the length tells them apart.
+Queued = tuple[Any, ...]
+
+
+class MessageQueue:
+    """Messages waiting to be recorded, and when that happens.
+
+    Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
+    """
+
+    #: Seconds between the first message queued and the flush that records it.
+    #: Readers catch up at once, so this only bounds what waits in memory.
+    delay = 1.0
+    #: A flush runs at once when this many messages are waiting; it bounds
+    #: the kernel messages (outputs too) kept alive until then.
+    max_queued = 256
+
+    def __init__(self) -> None:
+        #: Queued messages (see :data:`Queued`), oldest first. Changed in
+        #: place, never replaced: the connection appends kernel messages to it.
+        self.pending: list[Queued] = []
+        self._armed = False
+
+    @property
+    def queued(self) -> int:
+        """How many messages wait for the next flush."""
+        return len(self.pending)
+
+    def flush(self) -> None:
+        """Record every queued message, oldest first, and empty the queue."""
+        raise NotImplementedError
+
+    def later(self, entry: Queued) -> None:
+        """Queue ``entry`` and make sure a flush will record it.
+
+        Without a running event loop (a script, a test) nothing would call
+        the timer, so the queue is flushed at once.
+        """
+        pending = self.pending
+        pending.append(entry)
+        if not self._armed:
+            try:
+                asyncio.get_running_loop().call_later(self.delay, self._timer)
+                self._armed = True
+            except RuntimeError:  # no running loop: nothing to wait for
+                self.flush()
+        if len(pending) >= self.max_queued:
+            self.flush()
+
+    def _timer(self) -> None:
+        self._armed = False
+        self.flush()
