@@ -13,13 +13,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Collection
 from heapq import heappop, heappush
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .invalidation import KEEP, Events, Invalidation, Staleness, better
 from .paths import overlaps, root_of
 
 if TYPE_CHECKING:
     from .timeline import Timeline
+
+_T = TypeVar("_T")
 
 
 class Absorbing:
@@ -31,6 +33,10 @@ class Absorbing:
     _positions_of_steps: list[int]
     #: Steps whose memoised answer a merge changed, in order (append-only).
     changed_answers: list[int]
+    #: By root: how many of the timeline's entries were taken, and those of
+    #: them not settled yet (:meth:`_open`).
+    _open_reads: dict[str, tuple[int, list[tuple[int, str]]]]
+    _open_deps: dict[str, tuple[int, list[tuple[int, str, str]]]]
 
     if TYPE_CHECKING:  # what the index provides; declared for the type checker
 
@@ -76,29 +82,40 @@ class Absorbing:
             # that already holds KEEP earlier changes of the kind ``new``'s
             # would be cannot take it, and a reader's earlier change outranks
             # a later one of the same kind (or an agreeing one). Skipping them
-            # before the path test keeps a re-run's cost to what it can change.
-            for at, name, key in timeline.deps_by_root.get(root, ()):
+            # before the path test keeps a re-run's cost to what it can change;
+            # those settled for good leave the lists walked (:meth:`_open`).
+            deps = self._open(self._open_deps, timeline.deps_by_root, root)
+            full = 0
+            for at, name, key in deps:
                 if at >= new:
                     continue
                 old = memo.get((at, name))
                 if old is None:
                     continue
                 agrees = changer >= 0 and 0 <= where[at] < changer
-                if len(old.agree if agrees else old.disagree) < KEEP and overlaps(
-                    key, path
-                ):
-                    values.setdefault((at, name), set()).add(key)
-            for at, key in timeline.reads_by_root.get(root, ()):
+                if len(old.agree if agrees else old.disagree) < KEEP:
+                    if overlaps(key, path):
+                        values.setdefault((at, name), set()).add(key)
+                elif len(old.agree) >= KEEP and len(old.disagree) >= KEEP:
+                    full += 1
+            if full * 4 > len(deps):
+                self._settle_deps(root)
+            readers = self._open(self._open_reads, timeline.reads_by_root, root)
+            outranked = 0
+            for at, key in readers:
                 if at >= new or at not in answers:
                     continue
                 best = answers[at]
-                if best is not None and (
-                    not best.agrees or (changer >= 0 and 0 <= where[at] < changer)
-                ):
-                    continue  # ``new`` would give it a later change of a kind
-                    # that cannot outrank the one it has
+                if best is not None:
+                    if not best.agrees:
+                        outranked += 1
+                        continue  # an earlier disagreeing change outranks any
+                    if changer >= 0 and 0 <= where[at] < changer:
+                        continue  # ``new`` would be a later agreeing change
                 if overlaps(key, path):
                     reads.setdefault(at, set()).add(key)
+            if outranked * 4 > len(readers):
+                self._settle_reads(root)
         grown = Grown()
         pending = sorted(values)
         queued = set(pending)
@@ -131,6 +148,61 @@ class Absorbing:
             if best != old_best:
                 self._steps[reader] = best
                 self.changed_answers.append(reader)
+
+    def _open(
+        self,
+        held: dict[str, tuple[int, list[_T]]],
+        source: dict[str, list[_T]],
+        root: str,
+    ) -> list[_T]:
+        """The timeline's entries for ``root`` less those settled for good.
+
+        Answers only grow, so a value holding ``KEEP`` changes of each kind,
+        or a reader whose answer is a disagreeing change, can never take
+        another: dropping them keeps a re-run of a cell that writes what every
+        cell reads from walking every reader each time. Entries the timeline
+        added since are taken in, in order.
+        """
+        entries = source.get(root)
+        if not entries:
+            return []
+        kept = held.get(root)
+        if kept is None:
+            mine = list(entries)
+        else:
+            taken, mine = kept
+            if taken < len(entries):
+                mine.extend(entries[taken:])
+        held[root] = (len(entries), mine)
+        return mine
+
+    def _settle_deps(self, root: str) -> None:
+        """Drop ``root``'s values that hold ``KEEP`` changes of each kind."""
+        taken, deps = self._open_deps[root]
+        memo = self._values
+        self._open_deps[root] = (
+            taken,
+            [
+                entry
+                for entry in deps
+                if (old := memo.get((entry[0], entry[1]))) is None
+                or len(old.agree) < KEEP
+                or len(old.disagree) < KEEP
+            ],
+        )
+
+    def _settle_reads(self, root: str) -> None:
+        """Drop ``root``'s readers whose answer is a disagreeing change."""
+        taken, readers = self._open_reads[root]
+        answers = self._steps
+        self._open_reads[root] = (
+            taken,
+            [
+                entry
+                for entry in readers
+                if (best := answers.get(entry[0])) is None or best.agrees
+            ],
+        )
 
     def _wrote(self, step: int, key: str) -> bool:
         """Whether ``step`` changed a path overlapping ``key``."""

@@ -53,6 +53,8 @@ class StalenessIndex(Absorbing):
         self._values: dict[tuple[int, str], Events] = {}
         self._steps: dict[int, Staleness | None] = {}
         self.changed_answers: list[int] = []
+        self._open_reads: dict[str, tuple[int, list[tuple[int, str]]]] = {}
+        self._open_deps: dict[str, tuple[int, list[tuple[int, str, str]]]] = {}
         self._upward: dict[int, tuple[str, int] | None] = {}
         self._positions_of_steps: list[int] = []
         self._blocks: dict[int, PositionBlocks] = {}
