@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable, KeysView
 from functools import cached_property
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from .carryover import carry_over
 from .diagnostic import Diagnostic
@@ -28,6 +28,7 @@ CellKey = tuple[str, str, str, int | None]
 
 _position_of = itemgetter(0)
 _cell_of = itemgetter(1)
+_E = TypeVar("_E", bound=tuple[Any, ...])
 
 
 class FlowCache:
@@ -72,21 +73,21 @@ class DiagnosticMemo:
         self._entries: dict[Hashable, Diagnostic] = {}
         self._size = size
         self._orders: dict[tuple[str, ...], int] = {}
-        self._by_object: dict[str, dict[int, tuple[Any, ...]]] = {}
+        self._rule_memos: dict[str, dict[Hashable, tuple[Any, ...]]] = {}
 
-    def by_object(self, code: str) -> dict[int, tuple[Any, ...]]:
-        """Rule ``code``'s own memo, by the ``id`` of an object it holds.
+    def rule_memo(self, code: str) -> dict[Hashable, tuple[Any, ...]]:
+        """Rule ``code``'s own memo, kept between checks, cleared with the rest.
 
-        For rules with thousands of findings per check, each about one object
-        that the next check passes again (a page flow's reads): an int lookup
-        and an identity test instead of hashing and comparing a key per
-        finding. Each value must hold the object whose id keys it (so that no
-        other object can take that id while it is kept) and is checked with
-        ``is`` against it. Cleared with the rest of the memo.
+        For rules with hundreds or thousands of findings per check, most the
+        same as last time: a lookup by something cheap to hash (a cell id, an
+        object's ``id``) and a comparison of what the finding was made from,
+        instead of building, hashing and comparing a key per finding. A value
+        kept by an object's ``id`` must hold that object (so that no other
+        object can take the id while it is kept) and be checked with ``is``.
         """
-        found = self._by_object.get(code)
+        found = self._rule_memos.get(code)
         if found is None:
-            found = self._by_object[code] = {}
+            found = self._rule_memos[code] = {}
         return found
 
     def order_token(self, order: tuple[str, ...]) -> int:
@@ -100,7 +101,7 @@ class DiagnosticMemo:
             if len(self._orders) >= 1_000:
                 self._orders.clear()
                 self._entries.clear()  # their tokens could be given out again
-                self._by_object.clear()
+                self._rule_memos.clear()
             token = self._orders[order] = len(self._orders)
         return token
 
@@ -112,7 +113,7 @@ class DiagnosticMemo:
         if found is None:
             if len(self._entries) >= self._size:
                 self._entries.clear()
-                self._by_object.clear()
+                self._rule_memos.clear()
             found = self._entries[key] = build(*args)
         return found
 
@@ -183,9 +184,9 @@ class RuleContext:
         """A small number standing for :attr:`page_order` (messages depend on it)."""
         return self._memo.order_token(self.page_order)
 
-    def by_object(self, code: str) -> dict[int, tuple[Any, ...]]:
-        """Rule ``code``'s memo by object id (:meth:`DiagnosticMemo.by_object`)."""
-        return self._memo.by_object(code)
+    def rule_memo(self, code: str) -> dict[Hashable, tuple[Any, ...]]:
+        """Rule ``code``'s own memo (:meth:`DiagnosticMemo.rule_memo`)."""
+        return self._memo.rule_memo(code)
 
     @cached_property
     def page_flow(self) -> PageFlow:
@@ -258,14 +259,24 @@ class RuleContext:
         just the cells that changed. Shared analyses stay this check's own.
         """
         view = copy.copy(self)
-        view.__dict__["code_cells"] = [
-            entry for entry in self.code_cells if entry[1].id in cell_ids
-        ]
+        view.__dict__["code_cells"] = _picked(
+            self.code_cells, self._code_index, cell_ids
+        )
         if history:
-            view.__dict__["_last_runs"] = [
-                entry for entry in self._last_runs if entry[1].id in cell_ids
-            ]
+            view.__dict__["_last_runs"] = _picked(
+                self._last_runs, self._last_run_index, cell_ids
+            )
         return view
+
+    @cached_property
+    def _code_index(self) -> dict[str, int]:
+        """Where each code cell is in :attr:`code_cells` (for :meth:`restricted`)."""
+        return {entry[1].id: i for i, entry in enumerate(self.code_cells)}
+
+    @cached_property
+    def _last_run_index(self) -> dict[str, int]:
+        """Where each cell that ran is in :attr:`_last_runs`."""
+        return {entry[1].id: i for i, entry in enumerate(self._last_runs)}
 
     def last_runs(self) -> list[tuple[int, Cell, CellFacts, Step]]:
         """Code cells that ran in this history, with their latest step."""
@@ -315,3 +326,14 @@ class RuleContext:
         """How messages write a path a step read: as its source wrote it."""
         key = step.aliases.get(key, key)
         return key[:-2] if key.endswith("()") else key
+
+
+def _picked(
+    entries: list[_E], index: dict[str, int], cell_ids: Collection[str]
+) -> list[_E]:
+    """The ``entries`` of the cells ``cell_ids``, in their order.
+
+    Every rule that re-checks a few cells asks for its view; one index per
+    check makes each view cost what it holds, not a pass over every cell.
+    """
+    return [entries[i] for i in sorted(index[c] for c in cell_ids if c in index)]

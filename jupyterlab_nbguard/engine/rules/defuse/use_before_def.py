@@ -60,7 +60,7 @@ class UseBeforeDefRule(Rule):
         # finding is kept by the read's id with what it was made from, and
         # reused while the defining cell is the same object (its id, source
         # and count), the first reader and the page order are the same.
-        kept = ctx.by_object(self.code)
+        kept = ctx.rule_memo(self.code)
         if len(kept) > 2 * len(flow.unbound) + 1_000:
             kept.clear()  # reads of flows long gone
         order = ctx.order_token

@@ -50,6 +50,12 @@ class RunOrderRule(Rule):
         """
         last_count = ctx.timeline.last_count
         live = ctx.notebook.has_kernel
+        # After a run most findings are those of the last check: each is kept
+        # by its cell's id with what it says, and reused while that holds.
+        kept = ctx.rule_memo(self.code)
+        if len(kept) > 2 * len(ctx.code_cells) + 1_000:
+            kept.clear()  # cells of notebooks long gone
+        order = ctx.order_token
         # The cells whose count is higher than every count above them, top
         # down: their counts rise, so the first one above a cell that ran
         # later than it is found by bisection.
@@ -64,15 +70,18 @@ class RunOrderRule(Rule):
             if record_counts and count < record_counts[-1]:
                 at = bisect_right(record_counts, count)
                 above = (record_counts[at], record_cells[at])
-                yield ctx.remember(
-                    (self.code, cell.id, count, above),
-                    self._finding,
-                    ctx,
-                    cell.id,
-                    count,
-                    above,
-                    history=False,
-                )
+                held = kept.get(cell.id)
+                if (
+                    held is not None
+                    and held[0] == count
+                    and held[1] == above
+                    and held[2] == order
+                ):
+                    yield held[3]
+                    continue
+                finding = self._finding(ctx, cell.id, count, above)
+                kept[cell.id] = (count, above, order, finding)
+                yield finding
             elif not record_counts or count > record_counts[-1]:
                 record_counts.append(count)
                 record_cells.append(cell.id)
