@@ -14,7 +14,7 @@ import type {
 import { VerifyPanel } from '../verify/panel';
 import type { ExecutionResult, IRunCell, IRunHost } from '../verify/runner';
 import { VerifySession } from '../verify/session';
-import { SnapshotStore } from '../verify/snapshot';
+import { IStoredVerification, SnapshotStore } from '../verify/snapshot';
 
 import { createPanel, silenceFixtureWarnings } from './notebook';
 
@@ -231,6 +231,86 @@ describe('VerifySession', () => {
     // When the report is dismissed, the snapshot is forgotten
     await session.dismiss();
     expect(await store.load(panel.context.path)).toBeNull();
+  });
+
+  it('restarts without waiting for the state database, which still keeps the snapshot, then the report', async () => {
+    // Given a state database that takes its time
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>(resolve => (open = resolve));
+    const kept: Array<string | null> = [];
+    class SlowStore extends SnapshotStore {
+      async save(value: IStoredVerification): Promise<void> {
+        await gate;
+        kept.push(value.report?.first_divergence ?? null);
+        await super.save(value);
+      }
+    }
+    const slow = new SlowStore(db);
+    const session = new VerifySession({
+      panel,
+      client: fakeClient(requests),
+      store: slow,
+      trans
+    });
+    const host = new FakeHost(panel);
+    let keptAtRestart = -1;
+    host.restart = async () => {
+      keptAtRestart = kept.length;
+    };
+
+    // When the notebook is verified
+    const run = session.start(OPTIONS, host);
+    await new Promise(resolve => setTimeout(resolve, 0));
+
+    // Then the kernel restarted and the report is shown while nothing has
+    // been written yet
+    expect(keptAtRestart).toBe(0);
+    expect(session.phase).toBe('report');
+    expect(kept).toEqual([]);
+    // And the snapshot is in memory all the same
+    expect(session.snapshot?.cells.map(c => c.id)).toEqual([
+      'seed',
+      'draw',
+      'skipme'
+    ]);
+
+    // When the database catches up
+    open();
+    await run;
+
+    // Then the snapshot was written first and the report after it
+    expect(kept).toEqual([null, 'draw']);
+    expect(
+      (await slow.load(panel.context.path))?.report?.first_divergence
+    ).toBe('draw');
+  });
+
+  it('dismissed while a write is under way, forgets the snapshot for good', async () => {
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>(resolve => (open = resolve));
+    class SlowStore extends SnapshotStore {
+      async save(value: IStoredVerification): Promise<void> {
+        await gate;
+        await super.save(value);
+      }
+    }
+    const slow = new SlowStore(db);
+    const session = new VerifySession({
+      panel,
+      client: fakeClient(requests),
+      store: slow,
+      trans
+    });
+    const run = session.start(OPTIONS, new FakeHost(panel));
+    await new Promise(resolve => setTimeout(resolve, 0));
+
+    // When the report is dismissed before the database has written anything
+    const dismissed = session.dismiss();
+    open();
+    await Promise.all([run, dismissed]);
+
+    // Then nothing of it is left in the database
+    expect(await slow.load(panel.context.path)).toBeNull();
   });
 
   it('comes back after a reload with its report, or as interrupted', async () => {

@@ -142,7 +142,9 @@ export class VerifyClient {
     const data = await requestAPI<unknown>(
       'verify/compare',
       this.serverSettings,
-      { method: 'POST', body: JSON.stringify(body) }
+      // The user is waiting for this one: ahead of the favicon swaps, checks
+      // and workspace saves that the end of a run sends at the same moment.
+      { method: 'POST', body: JSON.stringify(body), priority: 'high' }
     );
     return parseVerifyResponse(data);
   }

@@ -1,6 +1,7 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
 import { diffLines, IReportRow, statusLabel } from './report';
@@ -222,10 +223,23 @@ export class VerifyPanel extends ReactWidget {
       session.panel.context.path
     );
     session.changed.connect(this._onChanged, this);
+    this._rendered = session.phase;
     this.update();
   }
 
   private _onChanged(): void {
+    const phase = this._session.phase;
+    const ended =
+      phase !== this._rendered && (phase === 'report' || phase === 'failed');
+    this._rendered = phase;
+    if (ended && this.isVisible) {
+      // The end is what the user waits for: rendered now rather than at
+      // the next animation frame, where `update()` would put it (the
+      // progress, which changes per cell, keeps going through `update()`,
+      // at most once a frame).
+      this.onUpdateRequest(Widget.Msg.UpdateRequest);
+      return;
+    }
     this.update();
   }
 
@@ -291,6 +305,7 @@ export class VerifyPanel extends ReactWidget {
   }
 
   private _session: VerifySession;
+  private _rendered: VerifySession['phase'] | null = null;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
   parseVerifySettings
 } from './settings';
 import { SnapshotStore } from './snapshot';
+import { markPhase } from './timing';
 
 /**
  * The id of the restart-and-verify plugin (settings in `schema/verify.json`).
@@ -211,6 +212,7 @@ export function activateVerify(
       );
     },
     execute: async () => {
+      markPhase('command');
       const panel = current();
       if (!panel || isRunning(panel)) {
         return;

@@ -1,6 +1,8 @@
 import { IDisposable } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { markPhase } from './timing';
+
 /**
  * A code cell as the runner sees it.
  */
@@ -203,7 +205,9 @@ export class VerifyRunner {
     const ran = new Set<string>();
     const errors: string[] = [];
     this._emit({ phase: 'restarting', current: -1, cellId: null });
+    markPhase('restart');
     await this._host.restart();
+    markPhase('ready');
     let died = false;
     const watch = this._host.watchKernel(() => {
       died = true;
@@ -225,6 +229,7 @@ export class VerifyRunner {
         }
         if (pipelined && !queued.has(index)) {
           this._queueBatch(index, queued);
+          markPhase('queued');
         }
         this._emit({ phase: 'running', current: index, cellId: cell.id });
         const result = await this._executeWatched(
@@ -249,6 +254,7 @@ export class VerifyRunner {
         }
       }
     } finally {
+      markPhase('ran');
       watch.dispose();
       this._emit({ phase: 'done', current: -1, cellId: null });
     }

@@ -22,6 +22,7 @@ import {
   SnapshotStore,
   takeSnapshot
 } from './snapshot';
+import { markPhase } from './timing';
 
 /**
  * Where a verification stands.
@@ -142,7 +143,13 @@ export class VerifySession {
     this._stored = { snapshot, report: null, ended: null, stoppedAt: null };
     this._index(this._stored);
     this._restored = false;
-    await this._persist();
+    // The snapshot is a detached copy held here from now on, whatever the
+    // kernel does; the state database's copy is written meanwhile, not
+    // before the restart. Awaiting it bought nothing: JupyterLab writes the
+    // state database to the server (the workspace) only later, debounced,
+    // so a reload within that time loses it either way.
+    void this._persist();
+    markPhase('snapshot');
     const runner = new VerifyRunner({
       cells: this._runCells(),
       host,
@@ -193,6 +200,8 @@ export class VerifySession {
     await this._runner?.cancel();
     const path = this.snapshot?.path ?? this.panel.context.path;
     this._stored = null;
+    // (a write still under way would bring the snapshot back after this)
+    await this._saving;
     await this._store.remove(path);
   }
 
@@ -295,12 +304,14 @@ export class VerifySession {
     const kernel = this.panel.sessionContext.session?.kernel;
     try {
       const cells = this._compareCells(outcome);
+      markPhase('compare');
       const response = await this._client.compare({
         // A dead kernel's id would only earn a 404; compare without it.
         kernel_id: outcome.ended === 'died' ? null : (kernel?.id ?? null),
         cells,
         options
       });
+      markPhase('compared');
       if (!this._stored) {
         return;
       }
@@ -326,8 +337,10 @@ export class VerifySession {
         outcome.ended,
         outcome.stoppedAt
       );
-      await this._persist();
+      // Shown first, kept second: the write does not delay the report.
       this._setPhase('report');
+      markPhase('report');
+      await this._persist();
     } catch (reason) {
       this._fail(reason);
     }
@@ -353,15 +366,23 @@ export class VerifySession {
     this._setPhase('failed');
   }
 
-  private async _persist(): Promise<void> {
-    if (!this._stored) {
-      return;
-    }
-    try {
-      await this._store.save(this._stored);
-    } catch (reason) {
-      console.error('nbguard: could not keep the snapshot.', reason);
-    }
+  /**
+   * Write what is kept to the state database, after any earlier write (the
+   * report must not be overtaken by the snapshot it completes).
+   */
+  private _persist(): Promise<void> {
+    const write = async () => {
+      if (!this._stored) {
+        return;
+      }
+      try {
+        await this._store.save(this._stored);
+      } catch (reason) {
+        console.error('nbguard: could not keep the snapshot.', reason);
+      }
+    };
+    this._saving = this._saving.then(write);
+    return this._saving;
   }
 
   private _setPhase(phase: VerifyPhase): void {
@@ -374,6 +395,7 @@ export class VerifySession {
   private readonly _trans: TranslationBundle;
   private _phase: VerifyPhase = 'running';
   private _runner: VerifyRunner | null = null;
+  private _saving: Promise<void> = Promise.resolve();
   private _stored: IStoredVerification | null = null;
   private _report: IReport | null = null;
   private _error: string | null = null;
