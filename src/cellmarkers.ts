@@ -10,6 +10,7 @@ import {
   markedFindings,
   worstSeverity
 } from './findings';
+import { NO_FINDINGS } from './store';
 import type { INbGuard } from './tokens';
 
 /**
@@ -178,9 +179,10 @@ export class CellMarkers implements IDisposable {
     }
     if (!this.panel.isDisposed) {
       for (const cell of this.panel.content.widgets) {
-        applyCellMarker(cell, [], this.trans);
+        applyCellMarker(cell, NO_FINDINGS, this.trans);
       }
     }
+    this._applied = new WeakMap();
   }
 
   /**
@@ -193,12 +195,17 @@ export class CellMarkers implements IDisposable {
     const settings = this.guard.settings;
     const findings = this.guard.findings(this.panel);
     const show = settings.enabled && settings.showCellMarkers && findings;
+    // The service keeps a cell's array while its findings do not change, and
+    // it reports every status change: a cell is rewritten only when its
+    // array is not the one last applied (a thousand-cell notebook otherwise
+    // rebuilt every badge's tooltip on each run and each keystroke's check).
+    const applied = this._applied;
     for (const cell of this.panel.content.widgets) {
-      applyCellMarker(
-        cell,
-        show ? findings.forCell(cell.model.id) : [],
-        this.trans
-      );
+      const found = show ? findings.forCell(cell.model.id) : NO_FINDINGS;
+      if (applied.get(cell) !== found) {
+        applied.set(cell, found);
+        applyCellMarker(cell, found, this.trans);
+      }
     }
   }
 
@@ -223,4 +230,8 @@ export class CellMarkers implements IDisposable {
 
   private _isDisposed = false;
   private _frame: number | null = null;
+  /**
+   * The findings array each cell's marker was made from.
+   */
+  private _applied = new WeakMap<Cell, ReadonlyArray<Diagnostic>>();
 }

@@ -2,6 +2,12 @@ import type { Diagnostic } from './api';
 import { sameDiagnostics } from './checkbody';
 
 /**
+ * What `forCell` gives a cell without findings: always this array, so that
+ * views can tell "unchanged" by identity.
+ */
+export const NO_FINDINGS: ReadonlyArray<Diagnostic> = Object.freeze([]);
+
+/**
  * The findings of one notebook's latest answered check, by cell, with the
  * source each cell had when it was checked.
  *
@@ -24,7 +30,7 @@ export class FindingsStore {
    * @param cellId The nbformat cell id.
    */
   forCell(cellId: string): ReadonlyArray<Diagnostic> {
-    return this._byCell.get(cellId) ?? [];
+    return this._byCell.get(cellId) ?? NO_FINDINGS;
   }
 
   /**

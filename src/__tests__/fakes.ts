@@ -57,7 +57,7 @@ export class FakeGuard implements INbGuard {
         INotebookFindings,
         void
       >,
-      forCell: (id: string) => diagnostics.filter(d => d.cell_id === id),
+      forCell: (id: string) => this._forCell(diagnostics, id),
       checkedSource: () => null,
       checkNow: async () => undefined
     };
@@ -76,6 +76,27 @@ export class FakeGuard implements INbGuard {
     this.diagnostics = diagnostics;
     this.changed.emit({ panel: this.panel });
   }
+  /**
+   * A cell's findings, the same array while `diagnostics` is (as the real
+   * store keeps them).
+   */
+  private _forCell(
+    diagnostics: Diagnostic[],
+    id: string
+  ): ReadonlyArray<Diagnostic> {
+    if (this._byCellOf !== diagnostics) {
+      this._byCellOf = diagnostics;
+      this._byCell.clear();
+    }
+    let found = this._byCell.get(id);
+    if (found === undefined) {
+      found = diagnostics.filter(d => d.cell_id === id);
+      this._byCell.set(id, found);
+    }
+    return found;
+  }
+  private _byCellOf: Diagnostic[] | null = null;
+  private readonly _byCell = new Map<string, ReadonlyArray<Diagnostic>>();
 }
 
 /**

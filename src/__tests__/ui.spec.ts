@@ -152,6 +152,31 @@ describe('cell markers', () => {
     markers.dispose();
     panel.dispose();
   });
+
+  it('rewrites only the cells whose findings changed', async () => {
+    // Given markers on a panel with a warning on `total`
+    const panel = await createPanel(CONTENT);
+    const guard = new FakeGuard(panel);
+    const markers = new CellMarkers(panel, guard, trans);
+    guard.set([finding({})]);
+    await nextFrame();
+    const total = panel.content.widgets[1];
+    const badge = total.node.querySelector(`.${BADGE_CLASS}`) as HTMLElement;
+    expect(badge.textContent).toBe('1');
+    badge.textContent = 'untouched';
+    // When the service reports a change with the same findings (a status)
+    guard.changed.emit({ panel });
+    await nextFrame();
+    // Then the badge was not rewritten
+    expect(badge.textContent).toBe('untouched');
+    // When the findings change
+    guard.set([finding({}), finding({ code: 'NBG202', rule: 'edited' })]);
+    await nextFrame();
+    // Then it is
+    expect(badge.textContent).toBe('2');
+    markers.dispose();
+    panel.dispose();
+  });
 });
 
 describe('DiagnosticsPanel', () => {
