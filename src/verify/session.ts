@@ -1,18 +1,11 @@
-import { ICodeCellModel } from '@jupyterlab/cells';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import type { IVerifyCell, VerifyOptions, VerifyClient } from './api';
-import { expectsError, isSkipped, tagsOf } from './markers';
-import { buildReport, IReport, IReportCell } from './report';
-import {
-  IRunCell,
-  IRunHost,
-  IRunOutcome,
-  IRunProgress,
-  VerifyRunner
-} from './runner';
+import type { VerifyOptions, VerifyClient } from './api';
+import { compareCellsOf, reportCellsOf, runCellsOf } from './cells';
+import { buildReport, IReport } from './report';
+import { IRunHost, IRunOutcome, IRunProgress, VerifyRunner } from './runner';
 import {
   divergedOutputs,
   ICellSnapshot,
@@ -23,6 +16,11 @@ import {
   takeSnapshot
 } from './snapshot';
 import { markPhase } from './timing';
+
+/**
+ * How long the comparison may take before the panel says it is comparing.
+ */
+const COMPARING_SHOWN_AFTER_MS = 150;
 
 /**
  * Where a verification stands.
@@ -151,12 +149,17 @@ export class VerifySession {
     void this._persist();
     markPhase('snapshot');
     const runner = new VerifyRunner({
-      cells: this._runCells(),
+      cells: runCellsOf(this.panel),
       host,
       stopOnError: !options.continueOnError
     });
     this._runner = runner;
-    runner.progressChanged.connect(() => this._changed.emit(), this);
+    runner.progressChanged.connect((_, progress) => {
+      // (the end of the run shows nothing new: the report follows)
+      if (progress.phase !== 'done') {
+        this._changed.emit();
+      }
+    }, this);
     this._setPhase('running');
     let outcome: IRunOutcome;
     try {
@@ -165,8 +168,21 @@ export class VerifySession {
       this._fail(reason);
       return;
     }
-    this._setPhase('comparing');
-    await this._compare(outcome, options.compare);
+    // The comparison usually answers within a frame or two: saying so at
+    // once would lay the panel out and paint it again in just the frames
+    // the answer waits for. The last progress stays until the report, and
+    // "Comparing" shows only if the server takes longer.
+    this._phase = 'comparing';
+    const slow = window.setTimeout(() => {
+      if (this._phase === 'comparing') {
+        this._changed.emit();
+      }
+    }, COMPARING_SHOWN_AFTER_MS);
+    try {
+      await this._compare(outcome, options.compare);
+    } finally {
+      window.clearTimeout(slow);
+    }
   }
 
   /**
@@ -217,7 +233,7 @@ export class VerifySession {
       this._report = buildReport(
         this._trans,
         stored.report,
-        this._reportCells(),
+        reportCellsOf(this.panel),
         stored.ended,
         stored.stoppedAt
       );
@@ -227,83 +243,13 @@ export class VerifySession {
     }
   }
 
-  /**
-   * The code cells to run, in page order, with their markers.
-   */
-  private _runCells(): IRunCell[] {
-    const cells: IRunCell[] = [];
-    for (const widget of this.panel.content.widgets) {
-      const model = widget.model;
-      if (model.type !== 'code') {
-        continue;
-      }
-      const source = model.sharedModel.getSource();
-      const tags = tagsOf(model.metadata);
-      cells.push({
-        id: model.id,
-        skip: isSkipped(source, tags),
-        expectError: expectsError(source, tags)
-      });
-    }
-    return cells;
-  }
-
-  /**
-   * The code cells as the report names them, after the run.
-   */
-  private _reportCells(): IReportCell[] {
-    const cells: IReportCell[] = [];
-    this.panel.content.widgets.forEach((widget, index) => {
-      if (widget.model.type === 'code') {
-        const model = widget.model as ICodeCellModel;
-        cells.push({
-          id: model.id,
-          index,
-          executionCount: model.executionCount ?? null
-        });
-      }
-    });
-    return cells;
-  }
-
-  /**
-   * The `verify/compare` cells: the snapshot against the outputs now shown.
-   */
-  private _compareCells(outcome: IRunOutcome): IVerifyCell[] {
-    const before = new Map(
-      (this.snapshot?.cells ?? []).map(cell => [cell.id, cell])
-    );
-    const cells: IVerifyCell[] = [];
-    for (const widget of this.panel.content.widgets) {
-      const saved = before.get(widget.model.id);
-      if (widget.model.type !== 'code' || !saved) {
-        continue;
-      }
-      const model = widget.model as ICodeCellModel;
-      cells.push({
-        id: model.id,
-        source: model.sharedModel.getSource(),
-        tags: tagsOf(model.metadata),
-        before: {
-          execution_count: saved.execution_count,
-          outputs: saved.outputs
-        },
-        after: {
-          ran: outcome.ran.has(model.id),
-          outputs: model.outputs.toJSON()
-        }
-      });
-    }
-    return cells;
-  }
-
   private async _compare(
     outcome: IRunOutcome,
     options: VerifyOptions
   ): Promise<void> {
     const kernel = this.panel.sessionContext.session?.kernel;
     try {
-      const cells = this._compareCells(outcome);
+      const cells = compareCellsOf(this.panel, this.snapshot, outcome);
       markPhase('compare');
       const response = await this._client.compare({
         // A dead kernel's id would only earn a 404; compare without it.
@@ -333,7 +279,7 @@ export class VerifySession {
       this._report = buildReport(
         this._trans,
         response,
-        this._reportCells(),
+        reportCellsOf(this.panel),
         outcome.ended,
         outcome.stoppedAt
       );
