@@ -11,7 +11,7 @@ per reader, not a replay of the history.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from heapq import heappop, heappush
 from typing import TYPE_CHECKING, TypeVar
 
@@ -99,7 +99,7 @@ class Absorbing:
                 elif len(old.agree) >= KEEP and len(old.disagree) >= KEEP:
                     full += 1
             if full * 4 > len(deps):
-                self._settle_deps(root)
+                _settle(self._open_deps, root, self._value_open)
             readers = self._open(self._open_reads, timeline.reads_by_root, root)
             outranked = 0
             for at, key in readers:
@@ -115,7 +115,7 @@ class Absorbing:
                 if overlaps(key, path):
                     reads.setdefault(at, set()).add(key)
             if outranked * 4 > len(readers):
-                self._settle_reads(root)
+                _settle(self._open_reads, root, self._reader_open)
         grown = Grown()
         pending = sorted(values)
         queued = set(pending)
@@ -176,33 +176,15 @@ class Absorbing:
         held[root] = (len(entries), mine)
         return mine
 
-    def _settle_deps(self, root: str) -> None:
-        """Drop ``root``'s values that hold ``KEEP`` changes of each kind."""
-        taken, deps = self._open_deps[root]
-        memo = self._values
-        self._open_deps[root] = (
-            taken,
-            [
-                entry
-                for entry in deps
-                if (old := memo.get((entry[0], entry[1]))) is None
-                or len(old.agree) < KEEP
-                or len(old.disagree) < KEEP
-            ],
-        )
+    def _value_open(self, entry: tuple[int, str, str]) -> bool:
+        """Whether a value can still take a change: fewer than KEEP of a kind."""
+        old = self._values.get((entry[0], entry[1]))
+        return old is None or len(old.agree) < KEEP or len(old.disagree) < KEEP
 
-    def _settle_reads(self, root: str) -> None:
-        """Drop ``root``'s readers whose answer is a disagreeing change."""
-        taken, readers = self._open_reads[root]
-        answers = self._steps
-        self._open_reads[root] = (
-            taken,
-            [
-                entry
-                for entry in readers
-                if (best := answers.get(entry[0])) is None or best.agrees
-            ],
-        )
+    def _reader_open(self, entry: tuple[int, str]) -> bool:
+        """Whether a reader can still take a change: no disagreeing one yet."""
+        best = self._steps.get(entry[0])
+        return best is None or best.agrees
 
     def _wrote(self, step: int, key: str) -> bool:
         """Whether ``step`` changed a path overlapping ``key``."""
@@ -268,6 +250,14 @@ class Absorbing:
                                   self._agrees(event.by, event.reader))
                     )  # fmt: skip
         return found
+
+
+def _settle(
+    held: dict[str, tuple[int, list[_T]]], root: str, still_open: Callable[[_T], bool]
+) -> None:
+    """Drop ``root``'s entries that can take no further change."""
+    taken, entries = held[root]
+    held[root] = (taken, [entry for entry in entries if still_open(entry)])
 
 
 class Grown:
