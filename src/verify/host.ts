@@ -11,6 +11,11 @@ import type { ExecutionResult, IRunCell, IRunHost } from './runner';
 export const RUNNING_CLASS = 'jp-nbguard-mod-verifying';
 
 /**
+ * How long a cell runs before it is highlighted and followed.
+ */
+export const SHOWN_AFTER_MS = 120;
+
+/**
  * Kernel states that mean the kernel we restarted is gone: it died, the
  * server restarted it after a crash, or someone restarted it mid-run.
  */
@@ -159,9 +164,12 @@ export class NotebookRunHost implements IRunHost {
   }
 
   /**
-   * Mark the cell as running and bring it into view, at the next frame if
-   * it still runs then: a cell that finishes within a frame is never seen
-   * running, and marking it would only restyle and repaint it twice. It is
+   * Mark the cell as running and bring it into view once it has run for
+   * `SHOWN_AFTER_MS`, if it still runs then. A cell done sooner is gone
+   * before anyone could see it highlighted: marking it would only restyle
+   * and repaint it twice, and the scroll to it would move the notebook for
+   * nothing (the previous rule, the next frame, still marked most cells of
+   * 20 ms; under load that paint work delayed the kernel's messages). It is
    * neither selected nor made the active cell: every listener of the
    * active cell (toolbar, property inspector, panels) would re-render once
    * per cell, which made a verification of 40 cells about a second slower
@@ -176,16 +184,15 @@ export class NotebookRunHost implements IRunHost {
       return null;
     }
     this._running = widget;
-    if (this._frame === 0) {
-      this._frame = requestAnimationFrame(() => {
-        this._frame = 0;
-        const running = this._running;
-        if (running && !running.isDisposed) {
-          running.addClass(RUNNING_CLASS);
-          this._follow(running);
-        }
-      });
-    }
+    window.clearTimeout(this._timer);
+    this._timer = window.setTimeout(() => {
+      this._timer = 0;
+      const running = this._running;
+      if (running === widget && !running.isDisposed) {
+        running.addClass(RUNNING_CLASS);
+        this._follow(running);
+      }
+    }, SHOWN_AFTER_MS);
     return widget;
   }
 
@@ -195,6 +202,8 @@ export class NotebookRunHost implements IRunHost {
   private _done(widget: Cell): void {
     if (this._running === widget) {
       this._running = null;
+      window.clearTimeout(this._timer);
+      this._timer = 0;
     }
     if (widget.hasClass(RUNNING_CLASS)) {
       widget.removeClass(RUNNING_CLASS);
@@ -295,7 +304,7 @@ export class NotebookRunHost implements IRunHost {
   }
 
   private _running: Cell | null = null;
-  private _frame = 0;
+  private _timer = 0;
   private _following: Cell | null = null;
   private _observer: IntersectionObserver | null = null;
 }

@@ -1,6 +1,7 @@
 import type { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import type { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -10,6 +11,11 @@ import { OutputsSideBySide } from './outputs';
 import type { IRunProgress } from './runner';
 import type { VerifySession } from './session';
 import type { ICellSnapshot } from './snapshot';
+
+/**
+ * How often, at most, the progress of a run is rendered (ms).
+ */
+const PROGRESS_EVERY_MS = 250;
 
 /**
  * Elapsed time as `m:ss`.
@@ -234,13 +240,39 @@ export class VerifyPanel extends ReactWidget {
     this._rendered = phase;
     if (ended && this.isVisible) {
       // The end is what the user waits for: rendered now rather than at
-      // the next animation frame, where `update()` would put it (the
-      // progress, which changes per cell, keeps going through `update()`,
-      // at most once a frame).
+      // the next animation frame, where `update()` would put it.
       this.onUpdateRequest(Widget.Msg.UpdateRequest);
       return;
     }
+    if (phase === 'running' && this._shown > 0) {
+      // The progress changes with every cell: a few times a second is what
+      // a reader follows, each frame only repaints the panel while the
+      // notebook's outputs need the frames.
+      if (this._progressTimer === 0) {
+        const wait = this._shown + PROGRESS_EVERY_MS - performance.now();
+        this._progressTimer = window.setTimeout(
+          () => {
+            this._progressTimer = 0;
+            this.update();
+          },
+          Math.max(0, wait)
+        );
+      }
+      return;
+    }
     this.update();
+  }
+
+  protected onUpdateRequest(msg: Message): void {
+    window.clearTimeout(this._progressTimer);
+    this._progressTimer = 0;
+    this._shown = this._session.phase === 'running' ? performance.now() : 0;
+    super.onUpdateRequest(msg);
+  }
+
+  dispose(): void {
+    window.clearTimeout(this._progressTimer);
+    super.dispose();
   }
 
   render(): JSX.Element {
@@ -306,6 +338,9 @@ export class VerifyPanel extends ReactWidget {
 
   private _session: VerifySession;
   private _rendered: VerifySession['phase'] | null = null;
+  // When the progress was last rendered (0: not running), and its timer.
+  private _shown = 0;
+  private _progressTimer = 0;
 }
 
 /**
