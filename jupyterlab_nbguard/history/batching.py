@@ -1,8 +1,8 @@
 """The queue between forwarding a message and recording it, and its timer.
 
 Recording happens in batches, off the path that forwards kernel traffic:
-the connection queues what it forwarded (one list append for a kernel's
-message), and a flush records the queue :attr:`MessageQueue.delay` seconds
+the connection queues what it forwarded (one list append a message, unread),
+and a flush records the queue :attr:`MessageQueue.delay` seconds
 after the first message, at once past :attr:`MessageQueue.max_queued`
 messages, or whenever a reader of the store asks (the store calls the flush
 first). One flush a second is measurably cheaper than one per execution:
@@ -25,6 +25,10 @@ Queued = tuple[Any, ...]
 class MessageQueue:
     """Messages waiting to be recorded, and when that happens.
 
+    A client's message arms the timer (:meth:`arm`); a local kernel's, which
+    the connection appends itself, does not: it answers a request, which
+    armed it, or waits for a reader or a long queue.
+
     Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
     """
 
@@ -37,9 +41,10 @@ class MessageQueue:
 
     def __init__(self) -> None:
         #: Queued messages (see :data:`Queued`), oldest first. Changed in
-        #: place, never replaced: the connection appends kernel messages to it.
+        #: place, never replaced: the connection appends messages to it.
         self.pending: list[Queued] = []
-        self._armed = False
+        #: Whether the timer will flush what is queued.
+        self.armed = False
 
     @property
     def queued(self) -> int:
@@ -51,22 +56,27 @@ class MessageQueue:
         raise NotImplementedError
 
     def later(self, entry: Queued) -> None:
-        """Queue ``entry`` and make sure a flush will record it.
+        """Queue ``entry`` and make sure a flush will record it."""
+        pending = self.pending
+        pending.append(entry)
+        if not self.armed:
+            self.arm()
+        if len(pending) >= self.max_queued:
+            self.flush()
+
+    def arm(self) -> None:
+        """Make sure a flush will record what is queued.
 
         Without a running event loop (a script, a test) nothing would call
         the timer, so the queue is flushed at once.
         """
-        pending = self.pending
-        pending.append(entry)
-        if not self._armed:
+        if not self.armed:
             try:
                 asyncio.get_running_loop().call_later(self.delay, self._timer)
-                self._armed = True
+                self.armed = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()
-        if len(pending) >= self.max_queued:
-            self.flush()
 
     def _timer(self) -> None:
-        self._armed = False
+        self.armed = False
         self.flush()

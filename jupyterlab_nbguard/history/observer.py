@@ -29,17 +29,19 @@ from .store import HistoryStore
 from .wire import (
     DELIMITER,
     ERROR,
-    INPUT,
-    REPLY,
+    QUOTED_INPUT,
+    QUOTED_REPLY,
     REQUEST,
     STATUS,
     V1_HEAD,
     as_bytes,
+    header_type,
+    input_count,
     json_request,
     loads,
     message_parts,
+    msg_id_of,
     v1_request,
-    zmq_input,
     zmq_reply,
 )
 
@@ -119,9 +121,8 @@ class ExecutionObserver(MessageQueue):
         store = self.store
         orphaned = store.orphaned
         record_request, record_reply = store.record_request, store.record_reply
-        # (kernel, parent header frame) -> execute_input's content frame; the
-        # kernel packs one parent header for both, so the bytes are equal.
-        inputs: dict[tuple[str, bytes], bytes] = {}
+        # (kernel, request id) -> its execute_input's content frame
+        inputs: dict[tuple[str, str], bytes] = {}
         for entry in queue:
             try:
                 if len(entry) == 4:  # a client's execute_request
@@ -161,24 +162,25 @@ class ExecutionObserver(MessageQueue):
                 header = frames[start + 2]
                 if type(header) is not bytes:
                     header = as_bytes(header)
-                if REPLY in header:
+                kind = header_type(header)  # reads the header's first bytes
+                if QUOTED_REPLY in kind:
                     if len(frames) < start + 6:
                         continue
                     parent, content = frames[start + 3], frames[start + 5]
                     if type(parent) is not bytes or type(content) is not bytes:
                         parent, content = as_bytes(parent), as_bytes(content)
-                    waiting = inputs.pop((kernel_id, parent), None)
-                    reply = zmq_reply(header, parent, content)
-                    if waiting is not None and (reply is None or reply[2] is None):
-                        self._input(kernel_id, parent, waiting)
-                    if reply is not None:
-                        record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-                elif INPUT in header:
+                    reply = zmq_reply(parent, content)
+                    if reply is None:
+                        continue
+                    waiting = inputs.pop((kernel_id, reply[0]), None)
+                    if waiting is not None and reply[2] is None:
+                        self._input(kernel_id, reply[0], waiting)
+                    record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
+                elif QUOTED_INPUT in kind:
                     if len(frames) >= start + 6:
-                        parent, content = frames[start + 3], frames[start + 5]
-                        if type(parent) is not bytes or type(content) is not bytes:
-                            parent, content = as_bytes(parent), as_bytes(content)
-                        inputs[(kernel_id, parent)] = content
+                        msg_id = msg_id_of(frames[start + 3])
+                        if type(msg_id) is str:
+                            inputs[(kernel_id, msg_id)] = as_bytes(frames[start + 5])
                 elif kernel_id in orphaned and (STATUS in header or ERROR in header):
                     self._read_inputs(inputs)  # an idle finishes by the count
                     self._zmq_kernel(kernel_id, frames, seen)
@@ -187,21 +189,18 @@ class ExecutionObserver(MessageQueue):
         self._read_inputs(inputs)
         store.batch_recorded()
 
-    def _read_inputs(self, inputs: dict[tuple[str, bytes], bytes]) -> None:
+    def _read_inputs(self, inputs: dict[tuple[str, str], bytes]) -> None:
         """Record the ``execute_input`` messages still waiting for a reply."""
         if inputs:
-            for (kernel_id, parent), content in inputs.items():
-                self._input(kernel_id, parent, content)
+            for (kernel_id, msg_id), content in inputs.items():
+                self._input(kernel_id, msg_id, content)
             inputs.clear()
 
-    def _input(self, kernel_id: str, parent: bytes, content: bytes) -> None:
+    def _input(self, kernel_id: str, msg_id: str, content: bytes) -> None:
         """Record an ``execute_input``'s count (some are read after the loop)."""
-        try:
-            found = zmq_input(parent, content)
-        except ValueError:  # a parent header that is no JSON: nothing to record
-            return
-        if found is not None:
-            self.store.record_input(kernel_id, found[0], found[1])
+        count = input_count(content)
+        if count is not None:
+            self.store.record_input(kernel_id, msg_id, count)
 
     # --- decoding and recording, at once --------------------------------------
 
@@ -254,12 +253,15 @@ class ExecutionObserver(MessageQueue):
         ``status`` and ``error`` only on iopub, so the channel is not asked.
         """
         header, parent, content = message_parts(frames)
-        if REPLY in header:
-            reply = zmq_reply(header, parent, content)
+        kind = header_type(header)
+        if QUOTED_REPLY in kind:
+            reply = zmq_reply(parent, content)
             if reply is not None:
                 self.store.record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-        elif INPUT in header:
-            self._input(kernel_id, parent, content)
+        elif QUOTED_INPUT in kind:
+            msg_id = msg_id_of(parent)
+            if type(msg_id) is str:
+                self._input(kernel_id, msg_id, content)
         elif self.store.has_orphans(kernel_id) and (
             STATUS in header or ERROR in header
         ):

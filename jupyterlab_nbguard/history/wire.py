@@ -1,6 +1,6 @@
 """The few bytes of kernel protocol messages the observer reads, and how.
 
-Patterns that find a message's type, id and count without decoding it, the
+Searches that find a message's type, id and count without decoding it, the
 offset tables of the ``v1.kernel.websocket.jupyter.org`` protocol, the frames
 of a ZeroMQ message, and the decoders that turn a client's
 ``execute_request`` (v1 bytes or JSON text) or a kernel's ``execute_reply``
@@ -36,12 +36,13 @@ ERROR = b'"error"'
 CELL_ID = b'"cellId"'
 DELETED = b'"deletedCells"'
 # JSON escapes every quote inside a string, so an unescaped key is a real key.
-MSG_ID = re.compile(rb'"msg_id":\s*"([^"\\]+)"')
-MSG_TYPE = re.compile(rb'"msg_type":\s*"([^"\\]+)"')
 COUNT = re.compile(rb'"execution_count":\s*(\d+)')
-#: An ``execute_reply``'s type as jupyter_client packs it: compact (orjson)
-#: or with the standard library's separators. Any other spelling is decoded.
-REPLY_TYPES = (b'"msg_type":"execute_reply"', b'"msg_type": "execute_reply"')
+MSG_ID_KEY = b'"msg_id":'
+MSG_TYPE_KEY = b'"msg_type":'
+#: Quoted as in the header: the closing quote makes the type exact.
+QUOTED_REQUEST = b'"execute_request"'
+QUOTED_REPLY = b'"execute_reply"'
+QUOTED_INPUT = b'"execute_input"'
 #: A v1 message starts with its offset count, then where the channel name
 #: starts, where the header starts (the channel's end) and where it ends.
 V1_HEAD = struct.Struct("<4Q")
@@ -101,6 +102,39 @@ def message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
     return as_bytes(header), as_bytes(parent), as_bytes(content)
 
 
+def header_type(header: bytes) -> bytes:
+    """The bytes after a header's ``"msg_type":``, to be searched for a type.
+
+    Seventeen bytes: a quoted ``"execute_reply"`` fits whether the packer put
+    a space after the colon or not. Finding the key stops at the first
+    quarter of a jupyter_client header, so the rest is never read. Empty if
+    there is no such key.
+    """
+    at = header.find(MSG_TYPE_KEY)
+    return header[at + 11 : at + 28] if at >= 0 else b""
+
+
+def msg_id_of(header: Any) -> Any:
+    """A header's ``msg_id`` (bytes or a frame), read without decoding it.
+
+    The id is the first key of jupyter_client's headers, so only their
+    first bytes are read. An id with escapes, or a header packed otherwise,
+    is decoded. Not always a ``str``: the caller checks.
+    """
+    if type(header) is bytes:
+        at = header.find(MSG_ID_KEY)
+        if at >= 0:
+            at += 9
+            if header[at : at + 1] == b" ":
+                at += 1
+            end = header.find(b'"', at + 1)
+            if header[at : at + 1] == b'"' and end > at:
+                value = header[at + 1 : end]
+                if b"\\" not in value:
+                    return value.decode()
+    return loads(header).get("msg_id")
+
+
 def _request(
     msg_id: Any, metadata: dict[str, Any], content: dict[str, Any]
 ) -> Request | None:
@@ -122,9 +156,10 @@ def _request(
 def v1_request(message: bytes) -> Request | None:
     """A v1 ``execute_request`` on the shell channel, or ``None``.
 
-    The header is decoded (its type and id, escapes and all), the metadata
-    only if a cheap search finds a key a record keeps, the content always
-    (the code is kept); the parent header never.
+    The header is searched for its type and id (decoded only if the id has
+    escapes), the metadata decoded only if a cheap search finds a key a
+    record keeps, the content always (the code is kept); the parent header
+    is never read.
     """
     if int.from_bytes(message[:8], "little") < 6:
         return None
@@ -133,8 +168,8 @@ def v1_request(message: bytes) -> Request | None:
         return None
     if message[o[0] : o[1]] != b"shell":
         return None
-    header = loads(message[o[1] : o[2]])
-    if header.get("msg_type") != "execute_request":
+    header = message[o[1] : o[2]]
+    if QUOTED_REQUEST not in header_type(header):
         return None
     start, end = o[3], o[4]
     wanted = message.find(CELL_ID, start, end) >= 0
@@ -143,7 +178,7 @@ def v1_request(message: bytes) -> Request | None:
         if wanted or message.find(DELETED, start, end) >= 0
         else {}
     )
-    return _request(header.get("msg_id"), metadata, loads(message[end : o[5]]))
+    return _request(msg_id_of(header), metadata, loads(message[end : o[5]]))
 
 
 def json_request(text: str) -> Request | None:
@@ -164,20 +199,13 @@ def json_request(text: str) -> Request | None:
     )
 
 
-def zmq_reply(header: bytes, parent: bytes, content: bytes) -> Reply | None:
-    """An ``execute_reply``'s fields from its frames, or ``None`` if it is none.
+def zmq_reply(parent: bytes, content: bytes) -> Reply | None:
+    """An ``execute_reply``'s fields from its frames (its type already known).
 
-    ``header`` is only searched (its type, when jupyter_client packed it);
-    the parent header is decoded for the request's id, the content for the
-    status and count.
+    The parent header is searched for the request's id, the content decoded
+    for the status and count.
     """
-    if (
-        REPLY_TYPES[0] not in header
-        and REPLY_TYPES[1] not in header
-        and loads(header).get("msg_type") != "execute_reply"
-    ):
-        return None
-    msg_id = loads(parent).get("msg_id")
+    msg_id = msg_id_of(parent)
     if type(msg_id) is not str:
         return None
     reply = loads(content)
@@ -186,11 +214,8 @@ def zmq_reply(header: bytes, parent: bytes, content: bytes) -> Reply | None:
     return msg_id, status, count if type(count) is int else None
 
 
-def zmq_input(parent: bytes, content: bytes) -> tuple[str, int] | None:
-    """An ``execute_input``'s request id and count, not decoding the echoed code."""
-    msg_id = loads(parent).get("msg_id")
+def input_count(content: bytes) -> int | None:
+    """An ``execute_input``'s count, not decoding the echoed code."""
     # the last key (where ipykernel puts it), found without scanning the code
     count = COUNT.match(content, max(0, content.rfind(b'"execution_count"')))
-    if type(msg_id) is not str or count is None:
-        return None
-    return msg_id, int(count.group(1))
+    return None if count is None else int(count.group(1))

@@ -19,7 +19,6 @@ from jupyter_server.services.kernels.connection.channels import (
 )
 
 from ..history import ExecutionObserver
-from ..history.wire import DELIMITER, EXECUTE
 
 
 def observing_connection_class(
@@ -33,22 +32,20 @@ def observing_connection_class(
     observed even if forwarding raised (a client that went away), as the
     kernel did send it.
     """
-    observe_client = observer.observe_client
     observe_kernel = observer.observe_kernel
     observe_close = observer.observe_close
-    # A local kernel's message is appended to the observer's queue right
-    # here, as ``observer.observe_kernel`` would: every output passes through
-    # this, and a call more per message is several microseconds on a process
-    # that has just woken up. Only a message the flush may read is queued:
-    # its header says ``"execute_`` (input, reply, result), or its kernel has
-    # a request whose tab closed (then status and error count). The header is
-    # searched here, once the message is forwarded, because its bytes are in
-    # the cache now; in the flush, up to a second later, a status message
-    # passed over cost as much again as a search here.
-    orphaned = observer.store.orphaned
+    # Every message is appended to the observer's queue right here, unread,
+    # as ``observer.observe_client`` and ``observe_kernel`` would queue it:
+    # the flush reads the few that matter. Code that runs right after the
+    # process woke up is slow however little it does (timed with the caches
+    # emptied before each message: a call to an empty function ~4.5 us, this
+    # append ~2 us more, a search of the header for ``execute_`` ~8 us more,
+    # ``observe_client``'s look at a request's header ~12 us more), so the
+    # looking waits for the flush, which does it for a whole batch at once.
     pending = observer.pending
     queue = pending.append
     flush = observer.flush
+    arm = observer.arm
     limit = observer.max_queued
     now = time.time
     # The base class's methods, called directly: ``super()`` builds an object
@@ -62,21 +59,9 @@ def observing_connection_class(
         try:
             forward_out(self, stream, outgoing_msg)
         finally:
-            kernel_id = self._nbguard_kernel_id
-            try:
-                # shell replies come with no identity, iopub with one topic
-                if outgoing_msg[0] == DELIMITER:
-                    wanted = EXECUTE in outgoing_msg[2] or kernel_id in orphaned
-                elif outgoing_msg[1] == DELIMITER:
-                    wanted = EXECUTE in outgoing_msg[3] or kernel_id in orphaned
-                else:  # more identities: the flush searches for the delimiter
-                    wanted = True
-            except Exception:  # not bytes, too short: the flush decides
-                wanted = True
-            if wanted:
-                queue((kernel_id, outgoing_msg, now()))
-                if len(pending) >= limit:
-                    flush()
+            queue((self._nbguard_kernel_id, outgoing_msg, now()))
+            if len(pending) >= limit:
+                flush()
 
     def _outgoing_any(self: Any, *args: Any) -> None:
         # A gateway's (JSON text, ...), or another server's shape.
@@ -98,7 +83,14 @@ def observing_connection_class(
             try:
                 forward_in(self, incoming_msg)
             finally:
-                observe_client(self._nbguard_kernel_id, incoming_msg, id(self))
+                # A client's message, queued with its connection: the flush
+                # passes over all but ``execute_request``. Only a client's
+                # message starts the timer (a kernel's answers one).
+                queue((self._nbguard_kernel_id, incoming_msg, now(), id(self)))
+                if not observer.armed:
+                    arm()
+                if len(pending) >= limit:
+                    flush()
 
         handle_outgoing_message = (
             _outgoing_frames

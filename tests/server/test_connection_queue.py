@@ -1,10 +1,9 @@
 """What the observing connection queues for the observer, with a real kernel.
 
-The connection searches each forwarded kernel message's header once, while
-its bytes are in the cache, and queues only what the flush may read: the
-request, ``execute_input``, ``execute_reply`` (and ``execute_result``, which
-shares the prefix). Outputs and status changes are left alone, unless the
-kernel has a request whose tab closed: then its status messages finish it.
+The connection forwards each message first, then appends it to the
+observer's queue unread (code that runs right after the server woke up is
+slow however little it does, so all reading waits for the batched flush).
+Nothing is recorded until the flush, and a read makes it happen at once.
 """
 
 from __future__ import annotations
@@ -15,20 +14,24 @@ from .kernel_client import V1, KernelWebsocket
 from .scenarios import nbguard_app
 
 
-def queued_types(observer) -> list[str]:
-    """The message types waiting in the observer's queue, in order."""
+def queued_types(observer, msg_id: str) -> list[str]:
+    """The types of the queued messages of request ``msg_id``, in order."""
     types = []
     for entry in observer.pending:
-        if len(entry) == 4:
-            types.append("request")
+        if len(entry) == 4:  # a client's message: v1 bytes
+            at = [int.from_bytes(entry[1][8 * i : 8 * i + 8], "little") for i in (2, 3)]
+            header = json.loads(entry[1][at[0] : at[1]])
+            if header["msg_id"] == msg_id:
+                types.append("client " + header["msg_type"])
         else:
             frames = entry[1]
             start = frames.index(b"<IDS|MSG>")
-            types.append(json.loads(frames[start + 2])["msg_type"])
+            if json.loads(frames[start + 3]).get("msg_id") == msg_id:
+                types.append(json.loads(frames[start + 2])["msg_type"])
     return types
 
 
-async def test_only_what_the_flush_reads_is_queued(
+async def test_messages_are_queued_unread_and_recorded_by_a_read(
     jp_ws_fetch, jp_serverapp, start_kernel, nbguard
 ):
     # Given an observer whose timer never fires during the test
@@ -46,11 +49,22 @@ async def test_only_what_the_flush_reads_is_queued(
     await ws.wait_replies(msg_id)
     assert ws.saw(msg_id, "iopub", "stream", text="hi\n")  # forwarded, all of it
 
-    # Then the queue holds the request and the three execute_ messages only
-    assert sorted(queued_types(observer)) == sorted(
-        ["request", "execute_input", "execute_result", "execute_reply"]
+    # Then everything that passed waits in the queue, the request first,
+    # and nothing is recorded yet
+    types = queued_types(observer, msg_id)
+    assert types[0] == "client execute_request"
+    assert sorted(types[1:]) == sorted(
+        [
+            "status",
+            "execute_input",
+            "stream",
+            "execute_result",
+            "execute_reply",
+            "status",
+        ]
     )
-    # And a read records the whole execution from them
+    assert nbguard_app(jp_serverapp).store.peek(kernel_id) is None
+    # And a read records the whole execution from them, emptying the queue
     history = await nbguard("kernels", kernel_id, "history")
     [entry] = history["executions"]
     assert (entry["cell_id"], entry["status"], entry["execution_count"]) == (
@@ -62,7 +76,7 @@ async def test_only_what_the_flush_reads_is_queued(
     ws.close()
 
 
-async def test_status_is_queued_while_a_request_is_orphaned(
+async def test_a_tab_closed_mid_run_is_finished_from_the_queued_idle(
     jp_ws_fetch, jp_serverapp, start_kernel, nbguard
 ):
     # Given a tab running a cell that takes a moment, and a second tab
@@ -80,9 +94,9 @@ async def test_status_is_queued_while_a_request_is_orphaned(
         lambda _: staying.saw(msg_id, "iopub", "status", execution_state="idle")
     )
 
-    # Then the kernel's idle was queued (it finishes the orphan), and the
-    # history says so
-    assert "status" in queued_types(observer)
+    # Then the kernel's idle is queued after the close, and the flush finishes
+    # the orphaned request from it
+    assert "status" in queued_types(observer, msg_id)
     history = await nbguard("kernels", kernel_id, "history")
     [entry] = history["executions"]
     assert (entry["cell_id"], entry["status"]) == ("slow", "ok")
