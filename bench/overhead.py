@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import psutil
 
 from ._kernel import KernelClient
-from ._observer_cost import observer_cost_us
+from ._observer_cost import cold_flush_us, observer_cost_us
 from ._report import heading, machine, median, table, verdict
 from ._servers import Server, servers
 
@@ -303,6 +303,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"forwarding + {deferred:.1f} us in the batched flush "
         f"= {(hot + deferred) / floor:.2%} of a disabled `pass` round trip "
         f"({floor:.0f} us)"
+    )
+    print(
+        f"the flush with the caches emptied first (as in a server): "
+        f"{cold_flush_us():.1f} us per execution"
     )
     cpu = measures["server CPU"]
     worst_cpu = max(median(cpu_added(s, "enabled")) for s in cpu.values())

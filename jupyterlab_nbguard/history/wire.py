@@ -105,13 +105,19 @@ def message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
 def header_type(header: bytes) -> bytes:
     """The bytes after a header's ``"msg_type":``, to be searched for a type.
 
-    Seventeen bytes: a quoted ``"execute_reply"`` fits whether the packer put
-    a space after the colon or not. Finding the key stops at the first
-    quarter of a jupyter_client header, so the rest is never read. Empty if
-    there is no such key.
+    Nineteen bytes from the value's opening quote (after any whitespace): a
+    quoted ``"execute_request"`` fits, with its closing quote, which makes
+    the type exact. Finding the key stops at the first quarter of a
+    jupyter_client header, so the rest is never read. Empty if there is no
+    such key (a header packed with a space before the colon, say).
     """
     at = header.find(MSG_TYPE_KEY)
-    return header[at + 11 : at + 28] if at >= 0 else b""
+    if at < 0:
+        return b""
+    kind = header[at + 11 : at + 30]
+    if kind[:1] != b'"' and kind[:2] != b' "':  # more whitespace than a space
+        kind = header[at + 11 :].lstrip()[:19]
+    return kind
 
 
 def msg_id_of(header: Any) -> Any:
@@ -169,7 +175,10 @@ def v1_request(message: bytes) -> Request | None:
     if message[o[0] : o[1]] != b"shell":
         return None
     header = message[o[1] : o[2]]
-    if QUOTED_REQUEST not in header_type(header):
+    kind = header_type(header)
+    if QUOTED_REQUEST not in kind and (
+        kind or loads(header).get("msg_type") != "execute_request"
+    ):
         return None
     start, end = o[3], o[4]
     wanted = message.find(CELL_ID, start, end) >= 0
