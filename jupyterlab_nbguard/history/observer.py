@@ -1,15 +1,18 @@
 """Reads kernel protocol messages passing through the server and feeds the store.
 
 Every message between browsers and kernels passes here, so the work is split
-in two. The connection forwards a message first and then queues it with the
-time it was seen (:mod:`.batching`): a client's message only if its header
-says ``execute_request`` (a few bytes searched, nothing decoded), a kernel's
-message as it is, with one list append. :meth:`ExecutionObserver.flush` then
-passes over outputs and status changes by their header frame, in one tight
-loop, and decodes only ``execute_input``, ``execute_reply`` (and
-``status``/``error`` while some request has lost its connection), in order,
-with the decoders of :mod:`.wire`. ``client_message`` and ``kernel_message``
-do the decoding and recording at once, for callers without an event loop.
+in two. The connection forwards a message first and then appends it to the
+queue, unread, with the time it was seen (:mod:`.batching`; code that runs
+right after the process woke up is slow however little it does, so even a
+look at the header waits). :meth:`ExecutionObserver.flush` then passes over
+a client's messages other than ``execute_request`` and a kernel's outputs and
+status changes by the ``msg_type`` near the start of their header, in one
+tight loop, and decodes only requests, ``execute_input``, ``execute_reply``
+(and ``status``/``error`` while some request has lost its connection), in
+order, with the decoders of :mod:`.wire`. ``observe_client`` and
+``observe_kernel`` queue for other callers (``observe_client`` only an
+``execute_request``); ``client_message`` and ``kernel_message`` decode and
+record at once, for callers without an event loop.
 
 Three shapes arrive: the JSON websocket protocol (text), the binary
 ``v1.kernel.websocket.jupyter.org`` protocol (bytes with an offset table), and
