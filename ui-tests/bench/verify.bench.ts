@@ -113,6 +113,9 @@ interface ITiming {
   restarting: number;
   /** Until the restarted kernel was ready (`kernelChanged`). */
   ready: number;
+  /** Until the first and the last execute request was sent. */
+  firstSent: number;
+  lastSent: number;
   /** Until the first code cell got its count from the fresh kernel. */
   firstCell: number;
   /** Until the last code cell got its count. */
@@ -153,7 +156,36 @@ async function timeCommand(
           '.jp-nbguard-Verify-summary, .jp-nbguard-Verify-failure'
         )
         .forEach(node => node.remove());
-      const at = { restarting: 0, ready: 0, firstCell: 0, lastCell: 0 };
+      const at = {
+        restarting: 0,
+        ready: 0,
+        firstSent: 0,
+        lastSent: 0,
+        firstCell: 0,
+        lastCell: 0
+      };
+      // The execute requests as they leave for the kernel (the connection
+      // object survives the restart).
+      let sent = 0;
+      const onMessage = (
+        _: unknown,
+        args: { direction: string; msg: { header: { msg_type: string } } }
+      ) => {
+        if (
+          args.direction === 'send' &&
+          args.msg.header.msg_type === 'execute_request'
+        ) {
+          sent++;
+          if (sent === 1) {
+            at.firstSent = since();
+          }
+          if (sent === count) {
+            at.lastSent = since();
+          }
+        }
+      };
+      const kernel = context.session.kernel;
+      kernel.anyMessage.connect(onMessage);
       const since = () => performance.now() - start;
       const onStatus = (_: unknown, status: string) => {
         if (status === 'restarting' && !at.restarting) {
@@ -211,6 +243,7 @@ async function timeCommand(
         await (done === 'verify' ? reported : lastRan);
       } finally {
         (observer as MutationObserver | null)?.disconnect();
+        kernel.anyMessage.disconnect(onMessage);
         context.statusChanged.disconnect(onStatus);
         context.kernelChanged.disconnect(onKernel);
         first.stateChanged.disconnect(onFirst);
@@ -335,6 +368,8 @@ test('verify button vs Restart Kernel and Run All Cells', async ({
   const phases: Array<[string, (t: ITiming) => number]> = [
     ['  start -> restart asked', t => t.restarting],
     ['  restart (asked -> kernel ready)', t => t.ready - t.restarting],
+    ['  ready -> first request sent', t => t.firstSent - t.ready],
+    ['  first -> last request sent', t => t.lastSent - t.firstSent],
     ['  ready -> first cell ran', t => t.firstCell - t.ready],
     ['  first -> last cell ran', t => t.lastCell - t.firstCell],
     ['  last cell ran -> end', t => t.total - t.lastCell],
