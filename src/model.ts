@@ -177,6 +177,14 @@ export class NotebookChecker implements INotebookFindings, IDisposable {
   }
 
   /**
+   * Hold the automatic checks until the returned handle is disposed; one
+   * check follows then if any was asked for meanwhile (see `INotebookFindings`).
+   */
+  holdChecks(): IDisposable {
+    return this._scheduler.hold(AFTER_EXECUTION_DELAY_MS);
+  }
+
+  /**
    * Ask for a check after a delay (debounced, coalesced).
    *
    * @param delayMs The delay in ms.

@@ -1,4 +1,4 @@
-import { IDisposable } from '@lumino/disposable';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 
 /**
  * What a run of the scheduler's task is told about itself.
@@ -90,6 +90,10 @@ export class CheckScheduler implements IDisposable {
     if (this._isDisposed) {
       return;
     }
+    if (this._holds > 0) {
+      this._heldWanted = true;
+      return;
+    }
     const delay = Math.max(0, Number.isFinite(delayMs) ? delayMs : 0);
     const due = Date.now() + delay;
     if (this._timer !== null) {
@@ -138,6 +142,7 @@ export class CheckScheduler implements IDisposable {
     if (this._isDisposed) {
       return Promise.resolve();
     }
+    this._heldWanted = false; // this run sees what a held one would have
     this._cancelTimer();
     return new Promise<void>(resolve => {
       this._waiters.push(resolve);
@@ -146,11 +151,34 @@ export class CheckScheduler implements IDisposable {
   }
 
   /**
-   * Drop any pending run (a run in flight still settles).
+   * Hold scheduled runs until the returned handle is disposed (holds nest):
+   * what `schedule` asks meanwhile, or was pending, becomes one run after
+   * `delayMs` then, unless `runNow` ran since. A run in flight still settles.
+   *
+   * @param delayMs The delay of the run that follows the hold.
    */
-  cancel(): void {
+  hold(delayMs: number): IDisposable {
+    if (this._holds++ === 0 && this.cancel()) {
+      this._heldWanted = true;
+    }
+    return new DisposableDelegate(() => {
+      if (--this._holds === 0 && this._heldWanted) {
+        this._heldWanted = false;
+        this.schedule(delayMs);
+      }
+    });
+  }
+
+  /**
+   * Drop any pending run (a run in flight still settles).
+   *
+   * @returns Whether a run was pending.
+   */
+  cancel(): boolean {
+    const pending = this._timer !== null || this._dirty;
     this._cancelTimer();
     this._dirty = false;
+    return pending;
   }
 
   /**
@@ -234,6 +262,8 @@ export class CheckScheduler implements IDisposable {
   private _isDisposed = false;
   private _current: IRun | null = null;
   private _dirty = false;
+  private _holds = 0;
+  private _heldWanted = false;
   private _started = 0;
   private _timer: ReturnType<typeof setTimeout> | null = null;
   private _timerDelay = 0;

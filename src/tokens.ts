@@ -1,6 +1,7 @@
 import { CodeEditor } from '@jupyterlab/codeeditor';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { Token } from '@lumino/coreutils';
+import type { IDisposable } from '@lumino/disposable';
 import { ISignal } from '@lumino/signaling';
 
 import type { Diagnostic, KernelSummary } from './api';
@@ -103,6 +104,16 @@ export interface INotebookFindings {
    * @returns Resolves when that check has settled; never rejects.
    */
   checkNow(): Promise<void>;
+  /**
+   * Hold the automatic checks (after runs, edits, the server's history
+   * events) until the returned handle is disposed; one check follows then if
+   * any was asked for meanwhile, unless `checkNow` ran since. For work that
+   * replaces the notebook's state wholesale: a verification runs every cell,
+   * and a check of each state on the way would only compete with it.
+   *
+   * @returns The hold; holds nest.
+   */
+  holdChecks(): IDisposable;
 }
 
 /**

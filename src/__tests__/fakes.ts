@@ -1,4 +1,5 @@
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { DisposableDelegate } from '@lumino/disposable';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import type { Diagnostic } from '../api';
@@ -59,7 +60,8 @@ export class FakeGuard implements INbGuard {
       >,
       forCell: (id: string) => this._forCell(diagnostics, id),
       checkedSource: () => null,
-      checkNow: async () => undefined
+      checkNow: async () => undefined,
+      holdChecks: () => new DisposableDelegate(() => undefined)
     };
   }
   diagnosticsForEditorModel(): ReadonlyArray<Diagnostic> {

@@ -235,6 +235,34 @@ describe('NotebookChecker', () => {
     release();
   });
 
+  it('holds automatic checks until released, then checks once', async () => {
+    // Given the initial check done
+    await sleep(20);
+    expect(client.requests).toHaveLength(1);
+    // When checks are held and the notebook changes twice
+    const hold = checker.holdChecks();
+    panel.content.model!.cells.get(0).sharedModel.setSource('prices = [3]');
+    await sleep(50);
+    checker.schedule(0);
+    await sleep(50);
+    // Then nothing is sent while held
+    expect(client.requests).toHaveLength(1);
+    // When the hold is released
+    hold.dispose();
+    hold.dispose(); // (twice is once)
+    await sleep(80);
+    // Then one check of the latest state follows
+    expect(client.requests).toHaveLength(2);
+    expect(client.requests[1].cells[0].source).toBe('prices = [3]');
+    // And a hold during which checkNow ran asks for nothing more
+    const again = checker.holdChecks();
+    checker.schedule(0);
+    await checker.checkNow();
+    again.dispose();
+    await sleep(80);
+    expect(client.requests).toHaveLength(3);
+  });
+
   it('logs a failing check once, keeps quiet after that, and never throws', async () => {
     // Given a server that fails
     const error = jest

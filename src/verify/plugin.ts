@@ -240,6 +240,10 @@ export function activateVerify(
       });
       running.add(panel);
       records.started(session);
+      // Checks of the states on the way would only compete with the run and
+      // the comparison: one check follows it.
+      const findings = guard?.findings(panel) ?? null;
+      const hold = findings?.holdChecks();
       const run = session.start(
         {
           continueOnError: settings.continueOnError,
@@ -261,11 +265,13 @@ export function activateVerify(
         running.delete(panel);
         records.ended(session);
         refresh();
-      }
-      // The server now holds this verification: check again so NBG301
-      // (verify-mismatch) shows on the changed cells right away.
-      if (session.phase === 'report') {
-        void guard?.findings(panel)?.checkNow();
+        // The server now holds this verification: check again so NBG301
+        // (verify-mismatch) shows on the changed cells right away (and the
+        // hold's own check is not needed).
+        if (session.phase === 'report') {
+          void findings?.checkNow();
+        }
+        hold?.dispose();
       }
     }
   });
