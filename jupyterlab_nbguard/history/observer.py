@@ -32,8 +32,10 @@ from .store import HistoryStore
 from .wire import (
     DELIMITER,
     ERROR,
+    INPUT,
     QUOTED_INPUT,
     QUOTED_REPLY,
+    REPLY,
     REQUEST,
     STATUS,
     V1_HEAD,
@@ -165,9 +167,12 @@ class ExecutionObserver(MessageQueue):
                 header = frames[start + 2]
                 if type(header) is not bytes:
                     header = as_bytes(header)
-                kind = header_type(header)  # reads the header's first bytes
-                if QUOTED_REPLY in kind:
+                # two scans in C pass a status or an output over fastest; the
+                # type is then read exactly (an id or a name may say execute_)
+                if REPLY in header:
                     if len(frames) < start + 6:
+                        continue
+                    if QUOTED_REPLY not in header_type(header):
                         continue
                     parent, content = frames[start + 3], frames[start + 5]
                     if type(parent) is not bytes or type(content) is not bytes:
@@ -179,8 +184,8 @@ class ExecutionObserver(MessageQueue):
                     if waiting is not None and reply[2] is None:
                         self._input(kernel_id, reply[0], waiting)
                     record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-                elif QUOTED_INPUT in kind:
-                    if len(frames) >= start + 6:
+                elif INPUT in header:
+                    if len(frames) >= start + 6 and QUOTED_INPUT in header_type(header):
                         msg_id = msg_id_of(frames[start + 3])
                         if type(msg_id) is str:
                             inputs[(kernel_id, msg_id)] = as_bytes(frames[start + 5])

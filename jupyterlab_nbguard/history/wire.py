@@ -43,6 +43,7 @@ MSG_TYPE_KEY = b'"msg_type":'
 QUOTED_REQUEST = b'"execute_request"'
 QUOTED_REPLY = b'"execute_reply"'
 QUOTED_INPUT = b'"execute_input"'
+_OPENINGS = (b'"', b' "')
 #: A v1 message starts with its offset count, then where the channel name
 #: starts, where the header starts (the channel's end) and where it ends.
 V1_HEAD = struct.Struct("<4Q")
@@ -115,7 +116,7 @@ def header_type(header: bytes) -> bytes:
     if at < 0:
         return b""
     kind = header[at + 11 : at + 30]
-    if kind[:1] != b'"' and kind[:2] != b' "':  # more whitespace than a space
+    if not kind.startswith(_OPENINGS):  # more whitespace than one space
         kind = header[at + 11 :].lstrip()[:19]
     return kind
 
