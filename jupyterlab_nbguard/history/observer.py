@@ -5,11 +5,12 @@ in two. The connection forwards a message first and then appends it to the
 queue, unread, with the time it was seen (:mod:`.batching`; code that runs
 right after the process woke up is slow however little it does, so even a
 look at the header waits). :meth:`ExecutionObserver.flush` then passes over
-a client's messages other than ``execute_request`` and a kernel's outputs and
-status changes by the ``msg_type`` near the start of their header, in one
-tight loop, and decodes only requests, ``execute_input``, ``execute_reply``
-(and ``status``/``error`` while some request has lost its connection), in
-order, with the decoders of :mod:`.wire`. ``observe_client`` and
+a client's messages other than ``execute_request`` (the ``msg_type`` near the
+start of the v1 header) and a kernel's outputs and status changes (two
+searches of the header frame), in one tight loop, and decodes only
+requests, ``execute_input``, ``execute_reply`` (and ``status``/``error``
+while some request has lost its connection), in order, with the decoders
+of :mod:`.wire`. ``observe_client`` and
 ``observe_kernel`` queue for other callers (``observe_client`` only an
 ``execute_request``); ``client_message`` and ``kernel_message`` decode and
 record at once, for callers without an event loop.
