@@ -25,9 +25,9 @@ Queued = tuple[Any, ...]
 class MessageQueue:
     """Messages waiting to be recorded, and when that happens.
 
-    A client's message arms the timer (:meth:`arm`); a local kernel's, which
-    the connection appends itself, does not: it answers a request, which
-    armed it, or waits for a reader or a long queue.
+    Every message arms the timer (:meth:`arm`) unless it is armed already: a
+    reply that comes after the timer fired for its request (a cell that runs
+    longer than :attr:`delay`) is recorded within :attr:`delay` too.
 
     Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
     """

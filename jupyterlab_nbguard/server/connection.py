@@ -60,6 +60,11 @@ def observing_connection_class(
             forward_out(self, stream, outgoing_msg)
         finally:
             queue((self._nbguard_kernel_id, outgoing_msg, now()))
+            # A reply that comes after the timer fired (a cell running over a
+            # second) must be recorded too, without waiting for a reader:
+            # other clients learn of it from the event that follows.
+            if not observer.armed:
+                arm()
             if len(pending) >= limit:
                 flush()
 
@@ -84,8 +89,7 @@ def observing_connection_class(
                 forward_in(self, incoming_msg)
             finally:
                 # A client's message, queued with its connection: the flush
-                # passes over all but ``execute_request``. Only a client's
-                # message starts the timer (a kernel's answers one).
+                # passes over all but ``execute_request``.
                 queue((self._nbguard_kernel_id, incoming_msg, now(), id(self)))
                 if not observer.armed:
                     arm()

@@ -8,6 +8,7 @@ Nothing is recorded until the flush, and a read makes it happen at once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from .kernel_client import V1, KernelWebsocket
@@ -101,3 +102,30 @@ async def test_a_tab_closed_mid_run_is_finished_from_the_queued_idle(
     [entry] = history["executions"]
     assert (entry["cell_id"], entry["status"]) == ("slow", "ok")
     staying.close()
+
+
+async def test_a_reply_after_the_timer_fired_is_recorded_without_a_reader(
+    jp_ws_fetch, jp_serverapp, start_kernel
+):
+    # Given an observer flushing 0.2 s after the first message it queues
+    app = nbguard_app(jp_serverapp)
+    observer = app.observer
+    observer.delay = 0.2
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    # When a cell runs longer than that (its request's timer fires mid-run)
+    msg_id = ws.request("import time; time.sleep(0.6)", "slow")
+    await ws.wait_replies(msg_id)
+    await ws.read_until(
+        lambda _: ws.saw(msg_id, "iopub", "status", execution_state="idle")
+    )
+    # Then the reply is recorded by the timer it armed, with nobody reading
+    for _ in range(40):
+        await asyncio.sleep(0.05)
+        if observer.queued == 0:
+            break
+    history = app.store.peek(kernel_id)
+    assert history is not None
+    [record] = history.records
+    assert (record.cell_id, record.status.value) == ("slow", "ok")
+    ws.close()
