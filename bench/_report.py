@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import statistics
+import time
 from collections.abc import Sequence
 
 
@@ -52,6 +53,27 @@ def heading(title: str) -> str:
 
 
 def machine() -> str:
-    """Cores and load average: figures from a busy machine need that context."""
+    """Cores, load average and speed: figures need that context.
+
+    The speed is how long a fixed pure-Python loop takes now. On a virtual
+    machine whose host is shared, the same code runs up to twice as slow at
+    times with nothing else running here (the load average does not show it),
+    so runs are only comparable beside it.
+    """
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)"
+    return (
+        f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min); "
+        f"reference loop {reference_loop_ms():.0f} ms"
+    )
+
+
+def reference_loop_ms() -> float:
+    """The median of 5 timings of a 10**6-step Python loop, in ms."""
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
