@@ -13,6 +13,7 @@ caches), and a batch pays that once for many executions.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 from typing import Any
 
 #: A queued kernel message: ``(kernel_id, payload, seen)``, where the payload
@@ -22,7 +23,7 @@ from typing import Any
 Queued = tuple[Any, ...]
 
 
-class MessageQueue:
+class MessageQueue(ABC):
     """Messages waiting to be recorded, and when that happens.
 
     Every message arms the timer (:meth:`arm`) unless it is armed already: a
@@ -51,9 +52,9 @@ class MessageQueue:
         """How many messages wait for the next flush."""
         return len(self.pending)
 
+    @abstractmethod
     def flush(self) -> None:
         """Record every queued message, oldest first, and empty the queue."""
-        raise NotImplementedError
 
     def later(self, entry: Queued) -> None:
         """Queue ``entry`` and make sure a flush will record it."""

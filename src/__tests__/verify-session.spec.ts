@@ -134,6 +134,26 @@ function codeState(panel: NotebookPanel): string {
   );
 }
 
+/**
+ * A snapshot store whose writes wait until `open` is called; `onSave` sees
+ * each value as it is written.
+ */
+function gatedStore(
+  db: StateDB,
+  onSave: (value: IStoredVerification) => void = () => undefined
+): { slow: SnapshotStore; open: () => void } {
+  let open: () => void = () => undefined;
+  const gate = new Promise<void>(resolve => (open = resolve));
+  class SlowStore extends SnapshotStore {
+    async save(value: IStoredVerification): Promise<void> {
+      await gate;
+      onSave(value);
+      await super.save(value);
+    }
+  }
+  return { slow: new SlowStore(db), open: () => open() };
+}
+
 const OPTIONS: VerifySession.IRunOptions = {
   continueOnError: false,
   compare: { sanitizers: [], compare_images: false, float_tolerance: 0 }
@@ -235,17 +255,10 @@ describe('VerifySession', () => {
 
   it('restarts without waiting for the state database, which still keeps the snapshot, then the report', async () => {
     // Given a state database that takes its time
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>(resolve => (open = resolve));
     const kept: Array<string | null> = [];
-    class SlowStore extends SnapshotStore {
-      async save(value: IStoredVerification): Promise<void> {
-        await gate;
-        kept.push(value.report?.first_divergence ?? null);
-        await super.save(value);
-      }
-    }
-    const slow = new SlowStore(db);
+    const { slow, open } = gatedStore(db, value =>
+      kept.push(value.report?.first_divergence ?? null)
+    );
     const session = new VerifySession({
       panel,
       client: fakeClient(requests),
@@ -286,15 +299,7 @@ describe('VerifySession', () => {
   });
 
   it('dismissed while a write is under way, forgets the snapshot for good', async () => {
-    let open: () => void = () => undefined;
-    const gate = new Promise<void>(resolve => (open = resolve));
-    class SlowStore extends SnapshotStore {
-      async save(value: IStoredVerification): Promise<void> {
-        await gate;
-        await super.save(value);
-      }
-    }
-    const slow = new SlowStore(db);
+    const { slow, open } = gatedStore(db);
     const session = new VerifySession({
       panel,
       client: fakeClient(requests),
