@@ -6,7 +6,8 @@ directly what the observing connection class adds per execution: one v1
 ``execute_request`` from the client, one ``execute_reply`` from the kernel's
 shell socket and the usual three iopub messages (busy, execute_input, idle),
 each queued for the observer as the connection does after forwarding it
-(one list append with the time seen, unread), then the deferred
+(one list append with the time seen, unread, for all but the iopub messages
+ipykernel's topics say are status changes or outputs), then the deferred
 ``flush`` that records them in a :class:`HistoryStore`. Both parts are
 reported: the first runs in the forwarding callback, the second in a batch
 once a second.
@@ -24,6 +25,7 @@ from jupyter_client.session import Session
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
 
 from jupyterlab_nbguard.history import ExecutionObserver, HistoryStore
+from jupyterlab_nbguard.server.connection import INPUT_TOPIC, IPYKERNEL_TOPICS
 
 Frames = list[tuple[str, list[bytes]]]
 
@@ -50,12 +52,16 @@ def _messages(session: Session, code: str) -> tuple[bytes, Frames]:
         ("shell", "execute_reply", {"status": "ok", "execution_count": 1}),
         ("iopub", "status", {"execution_state": "idle"}),
     ]
+    # iopub under ipykernel's topics; a shell reply reaches the server's
+    # DEALER socket with no identity
     frames = [
         (
             channel,
             session.serialize(
                 session.msg(kind, content=body, parent=request),
-                ident=f"kernel.{kind}".encode(),
+                ident=f"kernel.{session.session}.{kind}".encode()
+                if channel == "iopub"
+                else None,
             ),
         )
         for channel, kind, body in replies
@@ -82,7 +88,7 @@ def observer_cost_us(executions: int = 20_000) -> tuple[float, float]:
     for _ in range(5):
         msgs = [_messages(session, "x = 1\ny = x + 1") for _ in range(executions)]
         observer = ExecutionObserver(HistoryStore(max_executions=10_000))
-        pending = observer.pending
+        pending, orphaned = observer.pending, observer.store.orphaned
         queue, limit, now = pending.append, observer.max_queued, time.time
         forwarding = flushing = 0.0
         with _running(loop):
@@ -93,9 +99,15 @@ def observer_cost_us(executions: int = 20_000) -> tuple[float, float]:
                 if not observer.armed:
                     observer.arm()
                 for _channel, zmq_frames in frames:
-                    queue(("k", zmq_frames, now()))
-                    if len(pending) >= limit:
-                        observer.flush()
+                    topic = zmq_frames[0]
+                    if (
+                        orphaned
+                        or not topic.startswith(IPYKERNEL_TOPICS)
+                        or topic.endswith(INPUT_TOPIC)
+                    ):
+                        queue(("k", zmq_frames, now()))
+                        if len(pending) >= limit:
+                            observer.flush()
                 middle = time.perf_counter()
                 if i % 50 == 49:
                     observer.flush()
@@ -135,7 +147,11 @@ def cold_flush_us(batch: int = 30, batches: int = 20, rounds: int = 5) -> float:
                 ]:
                     queue(("k", request, now(), 1))
                     for _channel, zmq_frames in frames:
-                        queue(("k", zmq_frames, now()))
+                        topic = zmq_frames[0]
+                        if not topic.startswith(IPYKERNEL_TOPICS) or topic.endswith(
+                            INPUT_TOPIC
+                        ):
+                            queue(("k", zmq_frames, now()))
                 junk[::64] = bytes(len(junk) // 64)
                 sum(o["n"] for o in objects[::3])
                 start = time.thread_time_ns()

@@ -33,10 +33,9 @@ from .store import HistoryStore
 from .wire import (
     DELIMITER,
     ERROR,
-    INPUT,
+    EXECUTE,
     QUOTED_INPUT,
     QUOTED_REPLY,
-    REPLY,
     REQUEST,
     STATUS,
     V1_HEAD,
@@ -127,8 +126,9 @@ class ExecutionObserver(MessageQueue):
         store = self.store
         orphaned = store.orphaned
         record_request, record_reply = store.record_request, store.record_reply
-        # (kernel, request id) -> its execute_input's content frame
-        inputs: dict[tuple[str, str], bytes] = {}
+        # (kernel, the parent header's bytes) -> the execute_input's content:
+        # its reply carries the very same parent header (and the same count)
+        inputs: dict[tuple[str, bytes], Any] = {}
         for entry in queue:
             try:
                 if len(entry) == 4:  # a client's execute_request
@@ -168,45 +168,61 @@ class ExecutionObserver(MessageQueue):
                 header = frames[start + 2]
                 if type(header) is not bytes:
                     header = as_bytes(header)
-                # two scans in C pass a status or an output over fastest; the
-                # type is then read exactly (an id or a name may say execute_)
-                if REPLY in header:
-                    if len(frames) < start + 6:
-                        continue
-                    if QUOTED_REPLY not in header_type(header):
-                        continue
-                    parent, content = frames[start + 3], frames[start + 5]
-                    if type(parent) is not bytes or type(content) is not bytes:
-                        parent, content = as_bytes(parent), as_bytes(content)
+                # one scan in C passes a status or an output over; the type is
+                # then read exactly (an id or a name may say "execute_)
+                if EXECUTE not in header:
+                    if (
+                        orphaned
+                        and kernel_id in orphaned
+                        and (STATUS in header or ERROR in header)
+                    ):
+                        self._read_inputs(inputs)  # an idle finishes by the count
+                        self._zmq_kernel(kernel_id, frames, seen)
+                    continue
+                if len(frames) < start + 6:
+                    continue
+                kind = header_type(header)
+                parent = frames[start + 3]
+                if type(parent) is not bytes:
+                    parent = as_bytes(parent)
+                if QUOTED_REPLY in kind:
+                    content = frames[start + 5]
+                    if type(content) is not bytes:
+                        content = as_bytes(content)
                     reply = zmq_reply(parent, content)
                     if reply is None:
                         continue
-                    waiting = inputs.pop((kernel_id, reply[0]), None)
+                    waiting = inputs.pop((kernel_id, parent), None)
                     if waiting is not None and reply[2] is None:
                         self._input(kernel_id, reply[0], waiting)
                     record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-                elif INPUT in header:
-                    if len(frames) >= start + 6 and QUOTED_INPUT in header_type(header):
-                        msg_id = msg_id_of(frames[start + 3])
-                        if type(msg_id) is str:
-                            inputs[(kernel_id, msg_id)] = as_bytes(frames[start + 5])
-                elif kernel_id in orphaned and (STATUS in header or ERROR in header):
-                    self._read_inputs(inputs)  # an idle finishes by the count
-                    self._zmq_kernel(kernel_id, frames, seen)
+                elif QUOTED_INPUT in kind:
+                    inputs[(kernel_id, parent)] = frames[start + 5]
             except Exception:  # observation must never break the proxy
                 log.debug("nbguard could not read a queued message", exc_info=True)
         self._read_inputs(inputs)
         store.batch_recorded()
 
-    def _read_inputs(self, inputs: dict[tuple[str, str], bytes]) -> None:
-        """Record the ``execute_input`` messages still waiting for a reply."""
+    def _read_inputs(self, inputs: dict[tuple[str, bytes], Any]) -> None:
+        """Record the ``execute_input`` messages still waiting for a reply.
+
+        Only a request still pending can take a count; the parent header is
+        read only for a kernel that has one.
+        """
         if inputs:
-            for (kernel_id, msg_id), content in inputs.items():
-                self._input(kernel_id, msg_id, content)
+            peek = self.store.peek
+            for (kernel_id, parent), content in inputs.items():
+                history = peek(kernel_id)
+                if history is not None and history.pending:
+                    msg_id = msg_id_of(parent)
+                    if type(msg_id) is str:
+                        self._input(kernel_id, msg_id, as_bytes(content))
             inputs.clear()
 
-    def _input(self, kernel_id: str, msg_id: str, content: bytes) -> None:
+    def _input(self, kernel_id: str, msg_id: str, content: Any) -> None:
         """Record an ``execute_input``'s count (some are read after the loop)."""
+        if type(content) is not bytes:
+            content = as_bytes(content)
         count = input_count(content)
         if count is not None:
             self.store.record_input(kernel_id, msg_id, count)

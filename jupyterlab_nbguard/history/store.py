@@ -13,6 +13,7 @@ from ..engine.model import Execution, ExecutionStatus
 
 #: What a reply's ``status`` may finish a record as (``running`` is no answer).
 _FINISHED = {s.value: s for s in ExecutionStatus if s is not ExecutionStatus.RUNNING}
+_RUNNING = ExecutionStatus.RUNNING
 
 
 def iso(seconds: float) -> str:
@@ -228,18 +229,23 @@ class HistoryStore:
         at: float | None = None,
     ) -> None:
         """Record an ``execute_request`` on its way to the kernel (sent ``at``)."""
-        history = self._history(kernel_id)
-        history.deleted_cell_ids.update(deleted_cell_ids)
+        history = self._kernels.get(kernel_id) or self._history(kernel_id)
+        if deleted_cell_ids:
+            history.deleted_cell_ids.update(deleted_cell_ids)
         if msg_id in history.pending:
             return  # the same request seen twice (a replayed buffer)
+        # positional: keywords cost a tenth more, once per execution
         history.add(
             ExecutionRecord(
                 msg_id,
                 code,
                 cell_id,
                 self._clock() if at is None else at,
-                silent=silent,
-                connection=connection,
+                None,
+                _RUNNING,
+                None,
+                silent,
+                connection,
             )
         )
         if not silent and self.changed is not None:
@@ -331,15 +337,19 @@ class HistoryStore:
     ) -> None:
         """Record the kernel's ``execute_reply`` to a request seen before."""
         history = self._kernels.get(kernel_id)
-        record = history.pending.pop(parent_msg_id, None) if history else None
-        if history is None or record is None:
+        if history is None:
+            return
+        record = history.pending.pop(parent_msg_id, None)
+        if record is None:
             return
         if record.orphaned:  # a reply replayed to a reconnected client
             self._recount(kernel_id)
         # a dict lookup: calling the Enum costs 15 times as much, every reply
         record.status = _FINISHED.get(status, ExecutionStatus.ERROR)
         record.finished = self._clock() if at is None else at
-        history.touch(record)
+        index = record.seq - history.dropped  # history.touch(record), inlined
+        if 0 <= index < history._dirty_from:
+            history._dirty_from = index
         if record.silent:
             return
         if self.changed is not None:

@@ -47,8 +47,9 @@ _OPENINGS = (b'"', b' "')
 #: A v1 message starts with its offset count, then where the channel name
 #: starts, where the header starts (the channel's end) and where it ends.
 V1_HEAD = struct.Struct("<4Q")
-#: The offsets of channel, header, parent header, metadata and content's end.
-V1_PARTS = struct.Struct("<6Q")
+#: The offset count, then where channel, header, parent header, metadata and
+#: content start, and where the content ends.
+V1_COUNT_PARTS = struct.Struct("<7Q")
 
 #: What a record keeps of an ``execute_request``: message id, code, cell id,
 #: deleted cell ids and ``silent``.
@@ -71,11 +72,12 @@ def loads(part: Any) -> dict[str, Any]:
     Raises ``ValueError`` (``UnicodeDecodeError`` included) for what is not
     JSON at all.
     """
-    if type(part) is not bytes and not isinstance(part, str | memoryview):
-        part = as_bytes(part)  # a ZeroMQ frame
     try:
         value = _orjson_loads(part)
-    except orjson.JSONDecodeError:  # what only Python's json accepts
+    except orjson.JSONDecodeError:
+        if type(part) is not bytes and not isinstance(part, str | memoryview):
+            return loads(as_bytes(part))  # a ZeroMQ frame
+        # what only Python's json accepts
         value = json.loads(bytes(part) if isinstance(part, memoryview) else part)
     return value if type(value) is dict else {}
 
@@ -155,7 +157,9 @@ def _request(
         msg_id,
         code,
         cell_id if type(cell_id) is str else None,
-        [d for d in deleted if type(d) is str] if type(deleted) is list else (),
+        [d for d in deleted if type(d) is str]
+        if type(deleted) is list and deleted
+        else (),
         bool(content.get("silent")),
     )
 
@@ -163,32 +167,59 @@ def _request(
 def v1_request(message: bytes) -> Request | None:
     """A v1 ``execute_request`` on the shell channel, or ``None``.
 
-    The header is searched for its type and id (decoded only if the id has
-    escapes), the metadata decoded only if a cheap search finds a key a
-    record keeps, the content always (the code is kept); the parent header
-    is never read.
+    The header is searched in place for its type and id (decoded only if the
+    id has escapes), the metadata decoded only if a cheap search finds a key
+    a record keeps, the content always (the code is kept); the parent header
+    is never read, and nothing but the two decoded parts is copied.
     """
-    if int.from_bytes(message[:8], "little") < 6:
-        return None
-    o = V1_PARTS.unpack_from(message, 8)
-    if not o[0] <= o[1] <= o[2] <= o[3] <= o[4] <= o[5] <= len(message):
-        return None
-    if message[o[0] : o[1]] != b"shell":
-        return None
-    header = message[o[1] : o[2]]
-    kind = header_type(header)
-    if QUOTED_REQUEST not in kind and (
-        kind or loads(header).get("msg_type") != "execute_request"
+    count, channel, start, end, metadata_at, content_at, content_end = (
+        V1_COUNT_PARTS.unpack_from(message)
+    )
+    if count < 6 or not (
+        channel
+        <= start
+        <= end
+        <= metadata_at
+        <= content_at
+        <= content_end
+        <= len(message)
     ):
         return None
-    start, end = o[3], o[4]
-    wanted = message.find(CELL_ID, start, end) >= 0
+    if start - channel != 5 or not message.startswith(b"shell", channel):
+        return None
+    at = message.find(MSG_TYPE_KEY, start, end)
+    if at < 0 or not (
+        message.startswith(QUOTED_REQUEST, at + 11)
+        or message.startswith(QUOTED_REQUEST, at + 12)
+    ):
+        header = loads(message[start:end])  # packed otherwise: decoded
+        if header.get("msg_type") != "execute_request":
+            return None
+        msg_id = header.get("msg_id")
+    else:
+        msg_id = _msg_id_in(message, start, end)
     metadata = (
-        loads(message[start:end])
-        if wanted or message.find(DELETED, start, end) >= 0
+        loads(message[metadata_at:content_at])
+        if message.find(CELL_ID, metadata_at, content_at) >= 0
+        or message.find(DELETED, metadata_at, content_at) >= 0
         else {}
     )
-    return _request(msg_id_of(header), metadata, loads(message[end : o[5]]))
+    return _request(msg_id, metadata, loads(message[content_at:content_end]))
+
+
+def _msg_id_in(message: bytes, start: int, end: int) -> Any:
+    """The ``msg_id`` of the header at ``message[start:end]``, read in place."""
+    at = message.find(MSG_ID_KEY, start, end)
+    if at >= 0:
+        at += 9
+        if message[at : at + 1] == b" ":
+            at += 1
+        close = message.find(b'"', at + 1, end)
+        if message[at : at + 1] == b'"' and close > at:
+            value = message[at + 1 : close]
+            if b"\\" not in value:
+                return value.decode()
+    return loads(message[start:end]).get("msg_id")
 
 
 def json_request(text: str) -> Request | None:

@@ -20,6 +20,13 @@ from jupyter_server.services.kernels.connection.channels import (
 
 from ..history import ExecutionObserver
 
+#: The topics ipykernel publishes iopub messages under (the first frame):
+#: ``kernel.<id>.<msg_type>``, ``stream.<name>``, ``display_data`` (also for
+#: updates and clear_output) and ``comm-<id>``. Shell replies have none.
+IPYKERNEL_TOPICS = (b"kernel.", b"stream.", b"display_data", b"comm-")
+#: The one iopub message recorded while no request lost its connection.
+INPUT_TOPIC = b".execute_input"
+
 
 def observing_connection_class(
     base: type[Any], observer: ExecutionObserver
@@ -44,6 +51,9 @@ def observing_connection_class(
     # looking waits for the flush, which does it for a whole batch at once.
     pending = observer.pending
     queue = pending.append
+    # Kernels whose requests lost their connection: while there are any, the
+    # flush needs iopub ``status`` and ``error`` too (changed in place).
+    orphaned = observer.store.orphaned
     flush = observer.flush
     arm = observer.arm
     limit = observer.max_queued
@@ -59,14 +69,29 @@ def observing_connection_class(
         try:
             forward_out(self, stream, outgoing_msg)
         finally:
-            queue((self._nbguard_kernel_id, outgoing_msg, now()))
-            # A reply that comes after the timer fired (a cell running over a
-            # second) must be recorded too, without waiting for a reader:
-            # other clients learn of it from the event that follows.
-            if not observer.armed:
-                arm()
-            if len(pending) >= limit:
-                flush()
+            # Of ipykernel's iopub messages (known by their topic) only an
+            # execute_input is recorded, unless a request lost its connection
+            # (then its status and error finish it): outputs and status
+            # changes, most of a kernel's traffic, are never queued. Shell
+            # messages and other kernels' are.
+            try:
+                topic = outgoing_msg[0]
+                wanted = (
+                    orphaned
+                    or not topic.startswith(IPYKERNEL_TOPICS)
+                    or topic.endswith(INPUT_TOPIC)
+                )
+            except Exception:  # not a list of bytes: the flush looks at it
+                wanted = True
+            if wanted:
+                queue((self._nbguard_kernel_id, outgoing_msg, now()))
+                # A reply that comes after the timer fired (a cell running
+                # over a second) must be recorded too, without waiting for a
+                # reader: other clients learn of it from the event that follows.
+                if not observer.armed:
+                    arm()
+                if len(pending) >= limit:
+                    flush()
 
     def _outgoing_any(self: Any, *args: Any) -> None:
         # A gateway's (JSON text, ...), or another server's shape.

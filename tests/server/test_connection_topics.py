@@ -1,0 +1,78 @@
+"""Which of a local kernel's messages the observing connection queues.
+
+Of ipykernel's iopub messages, whose topic (the first frame) names their
+type, only ``execute_input`` can be recorded while no request has lost its
+connection; shell messages and anything under another topic may be a reply.
+Every message is forwarded first, whatever is queued.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
+
+from jupyterlab_nbguard.history import ExecutionObserver, HistoryStore
+from jupyterlab_nbguard.server.connection import observing_connection_class
+
+SHELL = [b"<IDS|MSG>", b"sig", b"{}", b"{}", b"{}", b"{}"]
+
+
+def iopub(topic: bytes) -> list[bytes]:
+    return [topic, *SHELL]
+
+
+class Forwarding(ZMQChannelsWebsocketConnection):
+    """Stands in for Jupyter Server's connection: forwarding is a list append."""
+
+    def handle_outgoing_message(self, stream: Any, outgoing_msg: Any) -> None:
+        self.__dict__.setdefault("forwarded", []).append(outgoing_msg)
+
+
+def connection() -> tuple[Any, ExecutionObserver]:
+    observer = ExecutionObserver(HistoryStore())
+    observer.armed = True  # no timer, no flush: the queue stays inspectable
+    cls = observing_connection_class(Forwarding, observer)
+    conn = object.__new__(cls)
+    conn.__dict__["_nbguard_kernel_id"] = "k"
+    return conn, observer
+
+
+@pytest.mark.parametrize(
+    ("frames", "queued"),
+    [
+        (SHELL, True),  # a shell reply: no topic
+        (iopub(b"kernel.abc.execute_input"), True),
+        (iopub(b"kernel.abc.status"), False),
+        (iopub(b"kernel.abc.execute_result"), False),
+        (iopub(b"kernel.abc.error"), False),
+        (iopub(b"stream.stdout"), False),
+        (iopub(b"display_data"), False),
+        (iopub(b"comm-1f2e"), False),
+        (iopub(b"status"), True),  # another kernel's naming: looked at later
+        ([42, *SHELL], True),  # not bytes: looked at later, never raises
+    ],
+)
+def test_only_what_can_be_recorded_is_queued(frames: list[Any], queued: bool):
+    # Given an observing connection and no request that lost its connection
+    conn, observer = connection()
+    # When a kernel's message passes
+    conn.handle_outgoing_message("stream", frames)
+    # Then it was forwarded as it came, and queued only if it can be recorded
+    assert conn.forwarded == [frames]
+    assert [entry[1] for entry in observer.pending] == ([frames] if queued else [])
+
+
+def test_with_an_orphan_every_iopub_message_is_queued():
+    # Given a kernel whose request lost its connection
+    conn, observer = connection()
+    observer.store.orphaned.add("k")
+    # When its status and error pass
+    status, error = iopub(b"kernel.abc.status"), iopub(b"kernel.abc.error")
+    conn.handle_outgoing_message("stream", status)
+    conn.handle_outgoing_message("stream", error)
+    # Then both wait for the flush, which finishes the orphan from them
+    assert [entry[1] for entry in observer.pending] == [status, error]
