@@ -16,7 +16,12 @@ from .history import ExecutionObserver, HistoryStore
 from .history.sessions import KernelSessions
 from .server.checks import CheckService
 from .server.connection import observing_connection_class
-from .server.events import HistoryEvents, NotifyingStore, event_logger_emitter
+from .server.events import (
+    HistoryEvents,
+    NotifyingStore,
+    event_logger_emitter,
+    event_logger_listening,
+)
 from .server.handlers import route_table
 
 KERNEL_ACTIONS = "https://events.jupyter.org/jupyter_server/kernel_actions/v1"
@@ -44,7 +49,10 @@ class NbGuardApp(ExtensionApp):
     def initialize_settings(self) -> None:
         """Create the store and engine, and hook the kernel websocket class."""
         assert self.serverapp is not None  # set before settings are initialised
-        self.events = HistoryEvents(event_logger_emitter(self.serverapp.event_logger))
+        event_logger = self.serverapp.event_logger
+        self.events = HistoryEvents(
+            event_logger_emitter(event_logger), event_logger_listening(event_logger)
+        )
         self.store: HistoryStore = NotifyingStore(self.max_executions, self.events.mark)
         self.events.attach(self.store)
         self.engine = Engine(self.max_cached_cells)
@@ -53,6 +61,7 @@ class NbGuardApp(ExtensionApp):
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
         self.pool.submit(self.engine.warm_up)
         self.observer = ExecutionObserver(self.store)
+        self.observer.listening = self.events.listening
         self.sessions = KernelSessions(self.store)
         assert self.serverapp is not None  # set before settings are initialised
         self.checks = CheckService(

@@ -3,7 +3,8 @@
 Recording happens in batches, off the path that forwards kernel traffic:
 the connection queues what it forwarded (one list append a message, unread),
 and a flush records the queue :attr:`MessageQueue.delay` seconds
-after the first message, at once past :attr:`MessageQueue.max_queued`
+after the first message (:attr:`MessageQueue.quiet_delay` while nobody
+listens for new records), at once past :attr:`MessageQueue.max_queued`
 messages, or whenever a reader of the store asks (the store calls the flush
 first). One flush a second is measurably cheaper than one per execution:
 code that runs right after the process slept is several times slower (cold
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from typing import Any
 
 #: A queued kernel message: ``(kernel_id, payload, seen)``, where the payload
@@ -33,9 +35,13 @@ class MessageQueue(ABC):
     Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
     """
 
-    #: Seconds between the first message queued and the flush that records it.
-    #: Readers catch up at once, so this only bounds what waits in memory.
+    #: Seconds between the first message queued and the flush that records it,
+    #: while someone wants to hear of new records (:attr:`listening`). Readers
+    #: catch up at once whatever the delay.
     delay = 1.0
+    #: The same while nobody listens: each flush costs ~200 us of a process
+    #: that just woke up, whatever it records, and nobody waits for it.
+    quiet_delay = 5.0
     #: A flush runs at once when this many messages are waiting; it bounds
     #: the kernel messages (outputs too) kept alive until then.
     max_queued = 256
@@ -46,6 +52,9 @@ class MessageQueue(ABC):
         self.pending: list[Queued] = []
         #: Whether the timer will flush what is queued.
         self.armed = False
+        #: Whether anyone would hear of new records now (the server: a
+        #: browser subscribed to its events); asked once per batch.
+        self.listening: Callable[[], bool] = _always
 
     @property
     def queued(self) -> int:
@@ -73,7 +82,9 @@ class MessageQueue(ABC):
         """
         if not self.armed:
             try:
-                asyncio.get_running_loop().call_later(self.delay, self._timer)
+                loop = asyncio.get_running_loop()
+                delay = self.delay if self.listening() else self.quiet_delay
+                loop.call_later(delay, self._timer)
                 self.armed = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()
@@ -81,3 +92,7 @@ class MessageQueue(ABC):
     def _timer(self) -> None:
         self.armed = False
         self.flush()
+
+
+def _always() -> bool:
+    return True

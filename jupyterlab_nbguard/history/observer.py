@@ -4,13 +4,15 @@ Every message between browsers and kernels passes here, so the work is split
 in two. The connection forwards a message first and then appends it to the
 queue, unread, with the time it was seen (:mod:`.batching`; code that runs
 right after the process woke up is slow however little it does, so even a
-look at the header waits). :meth:`ExecutionObserver.flush` then passes over
-a client's messages other than ``execute_request`` (the ``msg_type`` near the
-start of the v1 header) and a kernel's outputs and status changes (two
-searches of the header frame), in one tight loop, and decodes only
-requests, ``execute_input``, ``execute_reply`` (and ``status``/``error``
-while some request has lost its connection), in order, with the decoders
-of :mod:`.wire`. ``observe_client`` and
+look at the header waits); only ipykernel's iopub outputs and status
+changes, which its topics name, are not queued while no request has lost its
+connection. :meth:`ExecutionObserver.flush` then passes over a client's
+messages other than ``execute_request`` (the ``msg_type`` near the start of
+the v1 header) and a kernel's other messages (one search of the header
+frame), in one tight loop, and decodes only requests and ``execute_reply``
+(and ``status``/``error`` while some request has lost its connection), in
+order, with the decoders of :mod:`.wire`; an ``execute_input`` is decoded
+only if no reply followed it in the batch. ``observe_client`` and
 ``observe_kernel`` queue for other callers (``observe_client`` only an
 ``execute_request``); ``client_message`` and ``kernel_message`` decode and
 record at once, for callers without an event loop.
@@ -110,13 +112,13 @@ class ExecutionObserver(MessageQueue):
     def flush(self) -> None:
         """Decode and record every queued message, oldest first.
 
-        One loop passes over a kernel's outputs and status changes by a look
-        at the header frame (at a fixed index for shell and iopub messages),
-        calling nothing; only requests and replies (and, for a kernel with
-        orphans, ``status``/``error``) are decoded, and the store is called
-        once per record. An ``execute_input`` waits for its reply in the same
-        batch, which carries the same count: it is read only if none comes (a
-        request still running, or orphaned).
+        One loop passes over a kernel's other messages by a look at the
+        header frame (at a fixed index for shell and iopub messages), calling
+        nothing; only requests and replies (and, for a kernel with orphans,
+        ``status``/``error``) are decoded, and the store is called once per
+        record. An ``execute_input`` waits for its reply in the same batch,
+        which carries the same parent header and count: it is read only if
+        none comes (a request still running, or orphaned).
         """
         pending = self.pending
         if not pending:

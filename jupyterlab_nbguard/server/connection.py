@@ -41,14 +41,16 @@ def observing_connection_class(
     """
     observe_kernel = observer.observe_kernel
     observe_close = observer.observe_close
-    # Every message is appended to the observer's queue right here, unread,
-    # as ``observer.observe_client`` and ``observe_kernel`` would queue it:
-    # the flush reads the few that matter. Code that runs right after the
-    # process woke up is slow however little it does (timed with the caches
-    # emptied before each message: a call to an empty function ~4.5 us, this
-    # append ~2 us more, a search of the header for ``execute_`` ~8 us more,
-    # ``observe_client``'s look at a request's header ~12 us more), so the
-    # looking waits for the flush, which does it for a whole batch at once.
+    # Messages are appended to the observer's queue right here, unread, as
+    # ``observer.observe_client`` and ``observe_kernel`` would queue them
+    # (a kernel's iopub output or status change is left out by its topic,
+    # the first frame): the flush reads the few that matter. Code that runs
+    # right after the process woke up is slow however little it does (timed
+    # with the caches emptied before each message: a call to an empty
+    # function ~4.5 us, this append ~2 us more, a search of the header for
+    # ``execute_`` ~8 us more, ``observe_client``'s look at a request's
+    # header ~12 us more), so the looking waits for the flush, which does it
+    # for a whole batch at once.
     pending = observer.pending
     queue = pending.append
     # Kernels whose requests lost their connection: while there are any, the

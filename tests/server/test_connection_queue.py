@@ -101,7 +101,13 @@ async def test_a_tab_closed_mid_run_is_finished_from_the_queued_idle(
 async def test_a_reply_after_the_timer_fired_is_recorded_without_a_reader(
     jp_ws_fetch, jp_serverapp, start_kernel
 ):
-    # Given an observer flushing 0.2 s after the first message it queues
+    # Given a browser listening for events (as a JupyterLab page does), and an
+    # observer flushing 0.2 s after the first message it queues
+    async def listen(logger, schema_id, data):
+        heard.append(data)
+
+    heard: list[dict] = []
+    jp_serverapp.event_logger.add_listener(listener=listen)
     app = nbguard_app(jp_serverapp)
     observer = app.observer
     observer.delay = 0.2
@@ -122,4 +128,31 @@ async def test_a_reply_after_the_timer_fired_is_recorded_without_a_reader(
     assert history is not None
     [record] = history.records
     assert (record.cell_id, record.status.value) == ("slow", "ok")
+    ws.close()
+    jp_serverapp.event_logger.remove_listener(listener=listen)
+
+
+async def test_while_nobody_listens_the_queue_waits_longer(
+    jp_ws_fetch, jp_serverapp, start_kernel
+):
+    # Given no browser listening for events, and an observer that would flush
+    # 0.1 s after a message for a listener but 1.5 s after it for nobody
+    app = nbguard_app(jp_serverapp)
+    observer = app.observer
+    observer.delay, observer.quiet_delay = 0.1, 1.5
+    kernel_id = await start_kernel()
+    ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
+    # When a cell runs, and half a second passes
+    msg_id = ws.request("x = 1", "quiet")
+    await ws.wait_replies(msg_id)
+    await asyncio.sleep(0.5)
+    # Then nothing is recorded yet, and the longer timer records it
+    assert app.store.peek(kernel_id) is None
+    for _ in range(40):
+        await asyncio.sleep(0.1)
+        if observer.queued == 0:
+            break
+    history = app.store.peek(kernel_id)
+    assert history is not None
+    assert [(r.cell_id, r.status.value) for r in history.records] == [("quiet", "ok")]
     ws.close()

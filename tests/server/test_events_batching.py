@@ -97,3 +97,29 @@ def test_a_restart_is_announced_and_a_forgotten_kernel_is_not():
         assert len(sent) == 1
 
     asyncio.run(scenario())
+
+
+def test_nothing_is_scheduled_while_nobody_listens():
+    async def scenario():
+        # Given events that nobody would receive, then a browser subscribing
+        sent: list[dict[str, Any]] = []
+        listeners: list[object] = []
+        events = HistoryEvents(sent.append, lambda: bool(listeners))
+        events.delay = 0.01
+        store = NotifyingStore(100, events.mark)
+        events.attach(store)
+        observer = ExecutionObserver(store)
+        observer.delay = 0.02
+        # When a batch is recorded with no listener
+        run_cell(observer, "x = 1", 1)
+        await asyncio.sleep(0.15)
+        # Then it is recorded, and no event was noted or sent
+        assert len(store.records("k")) == 1
+        assert sent == [] and events.emitted == 0 and not events._armed
+        # And once someone listens, the next batch is announced
+        listeners.append(object())
+        run_cell(observer, "x = 2", 2)
+        await asyncio.sleep(0.15)
+        assert [e["executions"] for e in sent] == [2]
+
+    asyncio.run(scenario())
