@@ -34,12 +34,23 @@ def queued_types(observer, msg_id: str) -> list[str]:
     return types
 
 
+async def recorded_by_timer(app, kernel_id: str, seconds: float = 4.0) -> list:
+    """The records of ``kernel_id`` once the timer emptied the queue, not reading."""
+    for _ in range(int(seconds / 0.05)):
+        if app.observer.queued == 0:
+            break
+        await asyncio.sleep(0.05)
+    history = app.store.peek(kernel_id)  # peek: as recorded, no catching up
+    assert history is not None, "the timer recorded nothing"
+    return list(history.records)
+
+
 async def test_messages_are_queued_unread_and_recorded_by_a_read(
     jp_ws_fetch, jp_serverapp, start_kernel, nbguard
 ):
     # Given an observer whose timer never fires during the test
     observer = nbguard_app(jp_serverapp).observer
-    observer.delay = 600.0
+    observer.delay = observer.quiet_delay = 600.0
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     observer.flush()
@@ -76,7 +87,7 @@ async def test_a_tab_closed_mid_run_is_finished_from_the_queued_idle(
 ):
     # Given a tab running a cell that takes a moment, and a second tab
     observer = nbguard_app(jp_serverapp).observer
-    observer.delay = 600.0
+    observer.delay = observer.quiet_delay = 600.0
     kernel_id = await start_kernel()
     closing = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     staying = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
@@ -119,15 +130,15 @@ async def test_a_reply_after_the_timer_fired_is_recorded_without_a_reader(
     await ws.read_until(
         lambda _: ws.saw(msg_id, "iopub", "status", execution_state="idle")
     )
-    # Then the reply is recorded by the timer it armed, with nobody reading
-    for _ in range(40):
-        await asyncio.sleep(0.05)
-        if observer.queued == 0:
-            break
-    history = app.store.peek(kernel_id)
-    assert history is not None
-    [record] = history.records
+    # Then the reply is recorded by the timer it armed, with nobody reading,
+    # and the browser hears of it
+    [record] = await recorded_by_timer(app, kernel_id)
     assert (record.cell_id, record.status.value) == ("slow", "ok")
+    for _ in range(20):
+        if heard:
+            break
+        await asyncio.sleep(0.05)
+    assert heard[-1]["kernel_id"] == kernel_id
     ws.close()
     jp_serverapp.event_logger.remove_listener(listener=listen)
 
@@ -148,11 +159,6 @@ async def test_while_nobody_listens_the_queue_waits_longer(
     await asyncio.sleep(0.5)
     # Then nothing is recorded yet, and the longer timer records it
     assert app.store.peek(kernel_id) is None
-    for _ in range(40):
-        await asyncio.sleep(0.1)
-        if observer.queued == 0:
-            break
-    history = app.store.peek(kernel_id)
-    assert history is not None
-    assert [(r.cell_id, r.status.value) for r in history.records] == [("quiet", "ok")]
+    records = await recorded_by_timer(app, kernel_id)
+    assert [(r.cell_id, r.status.value) for r in records] == [("quiet", "ok")]
     ws.close()
