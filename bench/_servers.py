@@ -96,7 +96,14 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _launch(name: str, enabled: bool, workdir: Path) -> Server:
+#: How :func:`servers` pins processes when asked: servers on one core,
+#: their kernels (and the benchmark's client) on the other.
+SERVER_CPU, KERNEL_CPU = 0, 1
+
+
+def _launch(
+    name: str, enabled: bool, workdir: Path, pin_seed: int | None = None
+) -> Server:
     port = free_port()
     token = secrets.token_hex(16)
     home = workdir / name
@@ -126,6 +133,11 @@ def _launch(name: str, enabled: bool, workdir: Path) -> Server:
         "--ServerApp.open_browser=False",
         f"--ServerApp.jpserver_extensions={{'jupyterlab_nbguard': {flag}}}",
     ]
+    if pin_seed is not None:
+        # One address layout (ASLR off) and one hash seed for every server of
+        # a run, one core for all of them: identical processes stay alike.
+        command = ["setarch", "-R", "taskset", "-c", str(SERVER_CPU), *command]
+        env["PYTHONHASHSEED"] = str(pin_seed)
     log_path = home / "server.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -191,17 +203,29 @@ def _stop(server: Server) -> None:
             child.kill()
 
 
+def pin_kernels(started: Sequence[Server]) -> None:
+    """Move the servers' kernels, and this process, to :data:`KERNEL_CPU`."""
+    os.sched_setaffinity(0, {KERNEL_CPU})
+    for server in started:
+        for child in psutil.Process(server.proc.pid).children(recursive=True):
+            child.cpu_affinity([KERNEL_CPU])
+
+
 @contextlib.contextmanager
-def servers(specs: Sequence[tuple[str, bool]]) -> Iterator[list[Server]]:
+def servers(
+    specs: Sequence[tuple[str, bool]], pin_seed: int | None = None
+) -> Iterator[list[Server]]:
     """Start one server per ``(name, nbguard_enabled)``, in parallel; stop all.
 
-    Cleanup runs on success, on error and on Ctrl-C.
+    With ``pin_seed``, every server runs on :data:`SERVER_CPU` without address
+    randomisation and with that hash seed (see :func:`pin_kernels` for the
+    rest). Cleanup runs on success, on error and on Ctrl-C.
     """
     with tempfile.TemporaryDirectory(prefix="nbguard-bench-") as tmp:
         started: list[Server] = []
         try:
             for name, enabled in specs:
-                started.append(_launch(name, enabled, Path(tmp)))
+                started.append(_launch(name, enabled, Path(tmp), pin_seed))
             for server in started:
                 _wait_ready(server)
                 _check_extension(server)

@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import random
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ from jupyterlab_nbguard.history.batching import MessageQueue
 from ._kernel import KernelClient
 from ._observer_cost import cold_flush_us, observer_cost_us
 from ._report import heading, machine, median, table, verdict
-from ._servers import Server, servers
+from ._servers import Server, pin_kernels, servers
 
 GOAL = 1.01
 CPU_GOAL_US = 25.0
@@ -152,7 +153,10 @@ async def _listen(server: Server) -> Any:
 
 
 async def one_run(
-    started: list[Server], workloads: Sequence[Workload], listener: bool = False
+    started: list[Server],
+    workloads: Sequence[Workload],
+    listener: bool = False,
+    pin: bool = False,
 ) -> tuple[dict[str, Series], int]:
     """One run on fresh servers: per metric and workload, each server's value.
 
@@ -170,6 +174,8 @@ async def one_run(
             clients[server.name] = await KernelClient.open(
                 server.ws_url, kernel_id, server.headers
             )
+        if pin:
+            pin_kernels(started)
         for work in workloads:  # warm-up: first executions pay one-off costs
             warm = Workload(work.label, work.code, 3)
             await interleaved(clients, procs, warm, cell_ids, settle=False)
@@ -275,14 +281,30 @@ def report(measures: dict[str, Series]) -> tuple[float, float]:
         print(f"\n{title}, CPU per execution, us (median of runs; paired differences):")
         cpu_headers = ("en - dis", "en - dis runs", "A/A dis2 - dis", "A/A runs")
         print(table(("workload", *NAMES, *cpu_headers), cpu_rows))
-    print("\nper-run median round trips (ms); fresh servers and kernels each run:")
+    print(
+        "\nper run (fresh servers and kernels each): median round trips (ms) and"
+        " server CPU per execution against disabled (us):"
+    )
     detail = []
     for label, series in measures["round trip"].items():
+        cpu = measures["server CPU"][label]
         for run in range(len(series["enabled"])):
             values = (f"{series[n][run]:.3f}" for n in NAMES)
             ratio = series["enabled"][run] / series["disabled"][run]
-            detail.append((label, run + 1, *values, f"{ratio:.3f}"))
-    print(table(("workload", "run", *NAMES, "en/dis"), detail))
+            added = cpu["enabled"][run] - cpu["disabled"][run]
+            same = cpu["disabled-2"][run] - cpu["disabled"][run]
+            detail.append(
+                (
+                    label,
+                    run + 1,
+                    *values,
+                    f"{ratio:.3f}",
+                    f"{added:+.0f}",
+                    f"{same:+.0f}",
+                )
+            )
+    headers = ("workload", "run", *NAMES, "en/dis", "CPU en-dis", "CPU A/A")
+    print(table(headers, detail))
     return worst, control
 
 
@@ -293,6 +315,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--passes", type=int, default=200, help="`pass` per run")
     parser.add_argument("--loops", type=int, default=20, help="loops per run")
     parser.add_argument("--quick", action="store_true", help="3 runs x 60 / 6")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="servers on one core, kernels and client on the other; no ASLR, "
+        "one hash seed per run for all servers",
+    )
     parser.add_argument(
         "--listener",
         action="store_true",
@@ -315,6 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.listener
             else "no events listener (as a script or another client)"
         )
+        + ("; pinned (servers on CPU 0, kernels on CPU 1, no ASLR)" if args.pin else "")
     )
     measures: dict[str, Series] = {}
     recorded = []
@@ -325,8 +354,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # that would otherwise always favour or burden the same server.
         turn = run_index % len(NAMES)
         order = NAMES[turn:] + NAMES[:turn]
-        with servers([(name, name == "enabled") for name in order]) as started:
-            run, seen = asyncio.run(one_run(started, workloads, args.listener))
+        seed = random.randrange(2**32) if args.pin else None
+        specs = [(name, name == "enabled") for name in order]
+        with servers(specs, pin_seed=seed) as started:
+            run, seen = asyncio.run(
+                one_run(started, workloads, args.listener, args.pin)
+            )
         extend(measures, run)
         recorded.append(seen)
     worst, control = report(measures)
