@@ -218,7 +218,7 @@ class ExecutionObserver(MessageQueue):
                 if history is not None and history.pending:
                     msg_id = msg_id_of(parent)
                     if type(msg_id) is str:
-                        self._input(kernel_id, msg_id, as_bytes(content))
+                        self._input(kernel_id, msg_id, content)
             inputs.clear()
 
     def _input(self, kernel_id: str, msg_id: str, content: Any) -> None:

@@ -131,16 +131,7 @@ def msg_id_of(header: Any) -> Any:
     is decoded. Not always a ``str``: the caller checks.
     """
     if type(header) is bytes:
-        at = header.find(MSG_ID_KEY)
-        if at >= 0:
-            at += 9
-            if header[at : at + 1] == b" ":
-                at += 1
-            end = header.find(b'"', at + 1)
-            if header[at : at + 1] == b'"' and end > at:
-                value = header[at + 1 : end]
-                if b"\\" not in value:
-                    return value.decode()
+        return _msg_id_in(header, 0, len(header))
     return loads(header).get("msg_id")
 
 
