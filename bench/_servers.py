@@ -96,13 +96,20 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
+#: Seconds between the kernel restarter's polls in benchmark servers.
+RESTARTER_POLL = 600
+
 #: How :func:`servers` pins processes when asked: servers on one core,
 #: their kernels (and the benchmark's client) on the other.
 SERVER_CPU, KERNEL_CPU = 0, 1
 
 
 def _launch(
-    name: str, enabled: bool, workdir: Path, pin_seed: int | None = None
+    name: str,
+    enabled: bool,
+    workdir: Path,
+    pin_seed: int | None = None,
+    extensions: Sequence[str] = (),
 ) -> Server:
     port = free_port()
     token = secrets.token_hex(16)
@@ -119,7 +126,7 @@ def _launch(
         "JUPYTER_CONFIG_DIR": str(home / "config"),
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
     }
-    flag = "True" if enabled else "False"
+    loaded = {"jupyterlab_nbguard": enabled, **dict.fromkeys(extensions, True)}
     command = [
         sys.executable,
         "-m",
@@ -131,7 +138,12 @@ def _launch(
         f"--ServerApp.root_dir={home / 'root'}",
         "--ServerApp.allow_root=True",
         "--ServerApp.open_browser=False",
-        f"--ServerApp.jpserver_extensions={{'jupyterlab_nbguard': {flag}}}",
+        f"--ServerApp.jpserver_extensions={loaded!r}",
+        # The restarter polls each kernel every 3 s, ~1.5 ms of CPU a poll in
+        # a process that slept: 4-5 ms/s of idle CPU with three kernels, at
+        # random phases, the largest noise in a server's CPU between
+        # executions. Nothing here needs a dead kernel noticed quickly.
+        f"--KernelRestarter.time_to_dead={RESTARTER_POLL}",
     ]
     if pin_seed is not None:
         # One address layout (ASLR off) and one hash seed for every server of
@@ -213,19 +225,22 @@ def pin_kernels(started: Sequence[Server]) -> None:
 
 @contextlib.contextmanager
 def servers(
-    specs: Sequence[tuple[str, bool]], pin_seed: int | None = None
+    specs: Sequence[tuple[str, bool]],
+    pin_seed: int | None = None,
+    extensions: Sequence[str] = (),
 ) -> Iterator[list[Server]]:
     """Start one server per ``(name, nbguard_enabled)``, in parallel; stop all.
 
     With ``pin_seed``, every server runs on :data:`SERVER_CPU` without address
     randomisation and with that hash seed (see :func:`pin_kernels` for the
-    rest). Cleanup runs on success, on error and on Ctrl-C.
+    rest). ``extensions`` are more server extensions (modules) every server
+    loads. Cleanup runs on success, on error and on Ctrl-C.
     """
     with tempfile.TemporaryDirectory(prefix="nbguard-bench-") as tmp:
         started: list[Server] = []
         try:
             for name, enabled in specs:
-                started.append(_launch(name, enabled, Path(tmp), pin_seed))
+                started.append(_launch(name, enabled, Path(tmp), pin_seed, extensions))
             for server in started:
                 _wait_ready(server)
                 _check_extension(server)

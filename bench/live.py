@@ -56,7 +56,7 @@ from ._live_notebooks import CellSpec, findings_cells, healthy_cells
 from ._live_profile import profiled_server
 from ._report import heading, machine, median, percentile, table, verdict
 from ._servers import Server, servers
-from .overhead import _cpu_seconds
+from .overhead import cpu_seconds
 
 CHECK = "jupyterlab-nbguard/check"
 GOALS_MS = {"first": 1000.0, "edit": 15.0, "rerun": 15.0, "findings": 50.0}
@@ -138,9 +138,9 @@ class Session:
     def check(self) -> Sample:
         """Time one ``POST check`` of the notebook as it is now."""
         payload = self.body()
-        cpu = _cpu_seconds(self.proc)
+        cpu = cpu_seconds(self.proc)
         response = self.http.request("POST", CHECK, payload)
-        cpu_ms = (_cpu_seconds(self.proc) - cpu) * 1000
+        cpu_ms = (cpu_seconds(self.proc) - cpu) * 1000
         if response.status != 200:
             raise RuntimeError(f"check: {response.status} {response.body[:300]!r}")
         start = time.perf_counter()

@@ -69,7 +69,7 @@ Series = dict[str, dict[str, list[float]]]  # workload -> server -> per-run valu
 METRICS = ("round trip", "transit", "server CPU", "main thread CPU")
 
 
-def _cpu_seconds(proc: psutil.Process, main_only: bool = False) -> float:
+def cpu_seconds(proc: psutil.Process, main_only: bool = False) -> float:
     """CPU time of all threads of ``proc``, to the nanosecond where Linux says.
 
     ``cpu_times()`` counts in clock ticks (10 ms), too coarse for ~3 ms of work
@@ -111,8 +111,8 @@ async def interleaved(
     orders = list(itertools.permutations(range(len(names))))
     trips: dict[str, list[float]] = {name: [] for name in names}
     transits: dict[str, list[float]] = {name: [] for name in names}
-    cpu = {name: _cpu_seconds(procs[name]) for name in names}
-    main = {name: _cpu_seconds(procs[name], main_only=True) for name in names}
+    cpu = {name: cpu_seconds(procs[name]) for name in names}
+    main = {name: cpu_seconds(procs[name], main_only=True) for name in names}
     for i in range(work.count):
         cell_id = cell_ids[i % len(cell_ids)]
         for k in orders[i % len(orders)]:
@@ -131,14 +131,14 @@ async def interleaved(
         name: (
             median(trips[name]),
             median(transits[name]),
-            (_cpu_seconds(procs[name]) - cpu[name]) / work.count * 1e6,
-            (_cpu_seconds(procs[name], True) - main[name]) / work.count * 1e6,
+            (cpu_seconds(procs[name]) - cpu[name]) / work.count * 1e6,
+            (cpu_seconds(procs[name], True) - main[name]) / work.count * 1e6,
         )
         for name in names
     }
 
 
-async def _listen(server: Server) -> Any:
+async def listen(server: Server) -> Any:
     """Subscribe to the server's events as a JupyterLab page does, and drain them."""
     url = server.ws_url + "api/events/subscribe"
     request = HTTPRequest(url, headers=server.headers)
@@ -167,7 +167,7 @@ async def one_run(
     procs = {s.name: psutil.Process(s.proc.pid) for s in started}
     cell_ids = [str(uuid.uuid4()) for _ in range(10)]
     measures: dict[str, Series] = {metric: {} for metric in METRICS}
-    listeners = [await _listen(server) for server in started] if listener else []
+    listeners = [await listen(server) for server in started] if listener else []
     try:
         for server in started:
             kernel_id = server.start_kernel()

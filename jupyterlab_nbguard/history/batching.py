@@ -6,9 +6,13 @@ and a flush records the queue :attr:`MessageQueue.delay` seconds
 after the first message (:attr:`MessageQueue.quiet_delay` while nobody
 listens for new records), at once past :attr:`MessageQueue.max_queued`
 messages, or whenever a reader of the store asks (the store calls the flush
-first). One flush a second is measurably cheaper than one per execution:
-code that runs right after the process slept is several times slower (cold
-caches), and a batch pays that once for many executions.
+first). A kernel's reply has the queue flushed right after it was sent on
+(:meth:`MessageQueue.soon`), and the timer is then called off: the server
+process is awake for the reply anyway, with the messages just queued still
+in its caches, whereas a timer that wakes it after a quiet spell finds all
+of it cold. Timed inside a live server, a flush of five executions that
+the timer ran after 5 s of quiet took ~5 ms of CPU; right after a reply, a
+flush costs what it costs in a tight loop.
 """
 
 from __future__ import annotations
@@ -52,6 +56,9 @@ class MessageQueue(ABC):
         self.pending: list[Queued] = []
         #: Whether the timer will flush what is queued.
         self.armed = False
+        self._timer_handle: asyncio.TimerHandle | None = None
+        #: Whether a flush will run on the event loop's next turn.
+        self.scheduled = False
         #: Whether anyone would hear of new records now (the server: a
         #: browser subscribed to its events); asked once per batch.
         self.listening: Callable[[], bool] = _always
@@ -84,10 +91,33 @@ class MessageQueue(ABC):
             try:
                 loop = asyncio.get_running_loop()
                 delay = self.delay if self.listening() else self.quiet_delay
-                loop.call_later(delay, self._timer)
+                self._timer_handle = loop.call_later(delay, self._timer)
                 self.armed = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()
+
+    def soon(self) -> None:
+        """Flush on the event loop's next turn, and call the timer off.
+
+        The connection calls this after forwarding a kernel's reply, so the
+        flush runs while the process is awake and its caches warm. What was
+        scheduled before runs first (pyzmq's sends among it).
+        """
+        if not self.scheduled:
+            try:
+                asyncio.get_running_loop().call_soon(self._soon)
+                self.scheduled = True
+            except RuntimeError:  # no running loop: nothing to wait for
+                self.flush()
+
+    def _soon(self) -> None:
+        self.scheduled = False
+        self.flush()
+        # Nothing left to record: the timer would only wake a sleeping
+        # process for nothing (a cancelled timer wakes nobody).
+        if self.armed and not self.pending and self._timer_handle is not None:
+            self._timer_handle.cancel()
+            self.armed = False
 
     def _timer(self) -> None:
         self.armed = False

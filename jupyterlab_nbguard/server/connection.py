@@ -59,6 +59,7 @@ def observing_connection_class(
     flush = observer.flush
     arm = observer.arm
     limit = observer.max_queued
+    soon = observer.soon
     now = time.time
     # The base class's methods, called directly: ``super()`` builds an object
     # per call, and this runs for every message.
@@ -76,21 +77,26 @@ def observing_connection_class(
             # (then its status and error finish it): outputs and status
             # changes, most of a kernel's traffic, are never queued. Shell
             # messages and other kernels' are.
+            # A shell message (no topic: a reply) is recorded right after
+            # this turn of the event loop, while the process is awake.
             try:
                 topic = outgoing_msg[0]
-                wanted = (
-                    orphaned
-                    or not topic.startswith(IPYKERNEL_TOPICS)
-                    or topic.endswith(INPUT_TOPIC)
-                )
+                if topic.startswith(IPYKERNEL_TOPICS):
+                    wanted = orphaned or topic.endswith(INPUT_TOPIC)
+                    reply = False
+                else:
+                    wanted = reply = True
             except Exception:  # not a list of bytes: the flush looks at it
-                wanted = True
+                wanted = reply = True
             if wanted:
                 queue((self._nbguard_kernel_id, outgoing_msg, now()))
-                # A reply that comes after the timer fired (a cell running
-                # over a second) must be recorded too, without waiting for a
+                if reply:
+                    if not observer.scheduled:
+                        soon()
+                # Anything else waits for the timer (an execute_input whose
+                # cell runs on), so it is recorded without waiting for a
                 # reader: other clients learn of it from the event that follows.
-                if not observer.armed:
+                elif not observer.armed:
                     arm()
                 if len(pending) >= limit:
                     flush()

@@ -4,8 +4,9 @@ The connection forwards each message first, then appends it to the
 observer's queue unread (code that runs right after the server woke up is
 slow however little it does, so all reading waits for the batched flush),
 all but the iopub outputs and status changes that ipykernel's topics name
-while no request lost its connection. Nothing is recorded until the flush,
-and a read makes it happen at once.
+while no request lost its connection. Nothing is recorded until a flush: on
+the event loop's turn after a kernel's reply, by the timer, or at once for
+a read.
 """
 
 from __future__ import annotations
@@ -45,15 +46,25 @@ async def recorded_by_timer(app, kernel_id: str, seconds: float = 4.0) -> list:
     return list(history.records)
 
 
-async def test_messages_are_queued_unread_and_recorded_by_a_read(
-    jp_ws_fetch, jp_serverapp, start_kernel, nbguard
+async def test_an_execution_is_queued_unread_and_recorded_after_its_reply(
+    jp_ws_fetch, jp_serverapp, start_kernel
 ):
-    # Given an observer whose timer never fires during the test
-    observer = nbguard_app(jp_serverapp).observer
+    # Given an observer whose timer never fires during the test, and what
+    # its flushes find queued
+    app = nbguard_app(jp_serverapp)
+    observer = app.observer
     observer.delay = observer.quiet_delay = 600.0
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
     observer.flush()
+    found: list[str] = []
+    flush = observer.flush
+
+    def flush_and_note() -> None:
+        found.extend(queued_types(observer, msg_id))
+        flush()
+
+    observer.flush = flush_and_note
 
     # When a cell that prints and returns a value runs to its idle
     msg_id = ws.request("print('hi')\n6 * 7", "c1")
@@ -63,22 +74,22 @@ async def test_messages_are_queued_unread_and_recorded_by_a_read(
     await ws.wait_replies(msg_id)
     assert ws.saw(msg_id, "iopub", "stream", text="hi\n")  # forwarded, all of it
 
-    # Then the request, its execute_input and its reply wait in the queue,
-    # the request first; the outputs and status changes (known by ipykernel's
-    # topics) were not queued, and nothing is recorded yet
-    types = queued_types(observer, msg_id)
-    assert types[0] == "client execute_request"
-    assert sorted(types[1:]) == ["execute_input", "execute_reply"]
-    assert nbguard_app(jp_serverapp).store.peek(kernel_id) is None
-    # And a read records the whole execution from them, emptying the queue
-    history = await nbguard("kernels", kernel_id, "history")
-    [entry] = history["executions"]
-    assert (entry["cell_id"], entry["status"], entry["execution_count"]) == (
+    # Then the flush after the reply found the request, its execute_input
+    # and its reply, the request first; the outputs and status changes (known
+    # by ipykernel's topics) were never queued
+    assert found[0] == "client execute_request"
+    assert sorted(found[1:]) == ["execute_input", "execute_reply"]
+    # And it recorded the whole execution, without a reader, and called the
+    # timer off (nothing left for it to wake the server for)
+    history = app.store.peek(kernel_id)  # peek: as recorded, no catching up
+    assert history is not None
+    [record] = history.records
+    assert (record.cell_id, record.status.value, record.execution_count) == (
         "c1",
         "ok",
         1,
     )
-    assert observer.queued == 0
+    assert observer.queued == 0 and not observer.armed
     ws.close()
 
 
@@ -153,12 +164,14 @@ async def test_while_nobody_listens_the_queue_waits_longer(
     observer.delay, observer.quiet_delay = 0.1, 1.5
     kernel_id = await start_kernel()
     ws = await KernelWebsocket.open(jp_ws_fetch, kernel_id, V1)
-    # When a cell runs, and half a second passes
-    msg_id = ws.request("x = 1", "quiet")
-    await ws.wait_replies(msg_id)
+    # When a cell starts running (a reply would be recorded at once), and
+    # half a second passes
+    msg_id = ws.request("import time; time.sleep(3)", "quiet")
+    await ws.read_until(lambda _: ws.saw(msg_id, "iopub", "execute_input"))
     await asyncio.sleep(0.5)
-    # Then nothing is recorded yet, and the longer timer records it
+    # Then nothing is recorded yet, and the longer timer records it running
     assert app.store.peek(kernel_id) is None
     records = await recorded_by_timer(app, kernel_id)
-    assert [(r.cell_id, r.status.value) for r in records] == [("quiet", "ok")]
+    assert [(r.cell_id, r.status.value) for r in records] == [("quiet", "running")]
+    assert records[0].execution_count is not None
     ws.close()

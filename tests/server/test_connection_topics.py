@@ -8,6 +8,7 @@ Every message is forwarded first, whatever is queued.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -31,10 +32,14 @@ class Forwarding(ZMQChannelsWebsocketConnection):
     def handle_outgoing_message(self, stream: Any, outgoing_msg: Any) -> None:
         self.__dict__.setdefault("forwarded", []).append(outgoing_msg)
 
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        self.__dict__.setdefault("sent", []).append(incoming_msg)
+
 
 def connection() -> tuple[Any, ExecutionObserver]:
     observer = ExecutionObserver(HistoryStore())
-    observer.armed = True  # no timer, no flush: the queue stays inspectable
+    # no timer, no flush after a reply: the queue stays inspectable
+    observer.armed = observer.scheduled = True
     cls = observing_connection_class(Forwarding, observer)
     conn = object.__new__(cls)
     conn.__dict__["_nbguard_kernel_id"] = "k"
@@ -76,3 +81,30 @@ def test_with_an_orphan_every_iopub_message_is_queued():
     conn.handle_outgoing_message("stream", error)
     # Then both wait for the flush, which finishes the orphan from them
     assert [entry[1] for entry in observer.pending] == [status, error]
+
+
+def test_a_reply_is_flushed_on_the_next_turn_and_the_timer_called_off():
+    async def scenario():
+        # Given a request waiting with the timer armed
+        conn, observer = connection()
+        observer.armed = observer.scheduled = False
+        observer.delay = observer.quiet_delay = 600.0
+        conn.handle_incoming_message(b"request")
+        assert observer.armed and observer.queued == 1
+        flushed = []
+        flush = observer.flush
+        observer.flush = lambda: (flushed.append(observer.queued), flush())
+        # When the kernel's shell reply passes
+        conn.handle_outgoing_message("shell", SHELL)
+        # Then it is forwarded at once and the flush waits for the next turn
+        assert conn.forwarded == [SHELL] and flushed == [] and observer.scheduled
+        await asyncio.sleep(0)
+        # Which records both and calls the timer off: nothing would wake
+        assert flushed == [2] and observer.queued == 0
+        assert not observer.armed and observer._timer_handle.cancelled()
+        # And an execute_input alone waits for the timer
+        conn.handle_outgoing_message("iopub", iopub(b"kernel.abc.execute_input"))
+        await asyncio.sleep(0)
+        assert flushed == [2] and observer.queued == 1 and observer.armed
+
+    asyncio.run(scenario())

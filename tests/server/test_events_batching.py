@@ -18,11 +18,13 @@ from jupyterlab_nbguard.server.events import HistoryEvents, NotifyingStore
 from ..history.test_observer import SESSION, kernel, run_cell, v1_request
 
 
-def wired() -> tuple[ExecutionObserver, list[dict[str, Any]]]:
-    """Observer, store and events wired as the server extension wires them."""
+def wired(interval: float = 0.0) -> tuple[ExecutionObserver, list[dict[str, Any]]]:
+    """Observer, store and events wired as the server extension wires them
+    (events ``interval`` seconds apart at least)."""
     sent: list[dict[str, Any]] = []
     events = HistoryEvents(sent.append)
     events.delay = 0.01
+    events.interval = interval
     store = NotifyingStore(100, events.mark)
     events.attach(store)
     return ExecutionObserver(store), sent
@@ -83,6 +85,23 @@ def test_an_event_reads_the_history_without_flushing_the_observer():
     asyncio.run(scenario())
 
 
+def test_a_burst_of_batches_is_announced_once_an_interval():
+    async def scenario():
+        observer, sent = wired(interval=0.5)
+        # Given three batches a tenth of a second apart
+        for n in range(1, 4):
+            run_cell(observer, f"x = {n}", n)
+            observer.flush()
+            await asyncio.sleep(0.1)
+        # Then the first was announced at once and the others wait
+        assert [e["executions"] for e in sent] == [1]
+        # And once the interval ends, one event tells all that came since
+        await asyncio.sleep(0.5)
+        assert [e["executions"] for e in sent] == [1, 3]
+
+    asyncio.run(scenario())
+
+
 def test_a_restart_is_announced_and_a_forgotten_kernel_is_not():
     async def scenario():
         observer, sent = wired()
@@ -105,7 +124,7 @@ def test_nothing_is_scheduled_while_nobody_listens():
         sent: list[dict[str, Any]] = []
         listeners: list[object] = []
         events = HistoryEvents(sent.append, lambda: bool(listeners))
-        events.delay = 0.01
+        events.delay, events.interval = 0.01, 0.0
         store = NotifyingStore(100, events.mark)
         events.attach(store)
         observer = ExecutionObserver(store)
