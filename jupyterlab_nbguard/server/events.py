@@ -121,8 +121,8 @@ class HistoryEvents:
     #: Seconds between the first change noted and the events for it: the
     #: flushes of one burst (the timer's and readers' catch-ups) merge.
     delay = 0.05
-    #: Seconds at least from one round of events to the next: a flush can
-    #: follow every few executions (``MessageQueue.soon_after``), and each
+    #: Seconds at least from one round of events to the next: a flush
+    #: follows every reply (``MessageQueue.soon``), and each
     #: event costs the server a schema validation (~60 us) and wakes every
     #: tab. A change noted meanwhile is announced when the interval ends.
     interval = 1.0
