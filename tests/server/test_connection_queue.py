@@ -74,13 +74,17 @@ async def test_an_execution_is_queued_unread_and_recorded_after_its_reply(
     await ws.wait_replies(msg_id)
     assert ws.saw(msg_id, "iopub", "stream", text="hi\n")  # forwarded, all of it
 
-    # Then the flush after the reply found the request, its execute_input
-    # and its reply, the request first; the outputs and status changes (known
-    # by ipykernel's topics) were never queued
+    # Then the flush after the reply found the request first and the reply;
+    # the execute_input was queued too, in that flush or (iopub and shell
+    # are separate sockets, so it may come after the reply) still waiting;
+    # the outputs and status changes (known by ipykernel's topics) were
+    # never queued
+    late = queued_types(observer, msg_id)
     assert found[0] == "client execute_request"
-    assert sorted(found[1:]) == ["execute_input", "execute_reply"]
+    assert "execute_reply" in found
+    assert sorted(found[1:] + late) == ["execute_input", "execute_reply"]
     # And it recorded the whole execution, without a reader, and called the
-    # timer off (nothing left for it to wake the server for)
+    # timer off unless a late execute_input still waits for it
     history = app.store.peek(kernel_id)  # peek: as recorded, no catching up
     assert history is not None
     [record] = history.records
@@ -89,7 +93,7 @@ async def test_an_execution_is_queued_unread_and_recorded_after_its_reply(
         "ok",
         1,
     )
-    assert observer.queued == 0 and not observer.armed
+    assert observer.queued == len(late) and observer.armed == bool(late)
     ws.close()
 
 
