@@ -2,17 +2,22 @@
 
 Recording happens in batches, off the path that forwards kernel traffic:
 the connection queues what it forwarded (one list append a message, unread),
-and a flush records the queue :attr:`MessageQueue.delay` seconds
-after the first message (:attr:`MessageQueue.quiet_delay` while nobody
-listens for new records), at once past :attr:`MessageQueue.max_queued`
+and a flush records the queue right after a kernel's reply was sent on
+(:meth:`MessageQueue.soon`), at once past :attr:`MessageQueue.max_queued`
 messages, or whenever a reader of the store asks (the store calls the flush
-first). A kernel's reply has the queue flushed right after it was sent on
-(:meth:`MessageQueue.soon`), and the timer is then called off: the server
-process is awake for the reply anyway, with the messages just queued still
-in its caches, whereas a timer that wakes it after a quiet spell finds all
-of it cold. Timed inside a live server, a flush of five executions that
-the timer ran after 5 s of quiet took ~5 ms of CPU; right after a reply, a
-flush costs what it costs in a tight loop.
+first). After a reply the server process is awake anyway, with the messages
+just queued still in its caches, whereas a timer that wakes it after a quiet
+spell finds all of it cold: timed inside a live server, a flush of five
+executions that a timer ran after 5 s of quiet took ~5 ms of CPU; right after
+a reply, a flush costs what it costs in a tight loop.
+
+What comes without a reply (a cell still running, an orphan's end) matters
+before a read only to someone who would hear of it: while a browser listens
+for events (:attr:`MessageQueue.listening`), a timer flushes it
+:attr:`MessageQueue.delay` seconds after the first message; while nobody
+does, no timer is armed at all, and it waits for the next reply, reader or
+the limit. Arming and calling off a timer for each execution cost ~10 % of
+the observer's work.
 """
 
 from __future__ import annotations
@@ -32,20 +37,18 @@ Queued = tuple[Any, ...]
 class MessageQueue(ABC):
     """Messages waiting to be recorded, and when that happens.
 
-    Every message arms the timer (:meth:`arm`) unless it is armed already: a
-    reply that comes after the timer fired for its request (a cell that runs
-    longer than :attr:`delay`) is recorded within :attr:`delay` too.
+    Every message arms the timer (:meth:`arm`) unless it is armed already or
+    nobody listens: a reply that comes after the timer fired for its request
+    (a cell that runs longer than :attr:`delay`) is recorded within
+    :attr:`delay` too.
 
     Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
     """
 
-    #: Seconds between the first message queued and the flush that records it,
-    #: while someone wants to hear of new records (:attr:`listening`). Readers
-    #: catch up at once whatever the delay.
+    #: Seconds between the first message queued and the timer's flush, while
+    #: someone wants to hear of new records (:attr:`listening`); while nobody
+    #: does, there is no timer. Readers catch up at once whatever the delay.
     delay = 1.0
-    #: The same while nobody listens: each flush costs ~200 us of a process
-    #: that just woke up, whatever it records, and nobody waits for it.
-    quiet_delay = 5.0
     #: A flush runs at once when this many messages are waiting; it bounds
     #: the kernel messages (outputs too) kept alive until then.
     max_queued = 256
@@ -82,16 +85,16 @@ class MessageQueue(ABC):
             self.flush()
 
     def arm(self) -> None:
-        """Make sure a flush will record what is queued.
+        """Make sure a flush will record what is queued, if anyone would hear.
 
-        Without a running event loop (a script, a test) nothing would call
-        the timer, so the queue is flushed at once.
+        While nobody listens, nothing is armed: the next reply, reader or the
+        limit records it. Without a running event loop (a script, a test)
+        nothing would call the timer, so the queue is flushed at once.
         """
-        if not self.armed:
+        if not self.armed and self.listening():
             try:
                 loop = asyncio.get_running_loop()
-                delay = self.delay if self.listening() else self.quiet_delay
-                self._timer_handle = loop.call_later(delay, self._timer)
+                self._timer_handle = loop.call_later(self.delay, self._timer)
                 self.armed = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()

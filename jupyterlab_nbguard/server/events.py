@@ -227,13 +227,22 @@ def event_logger_listening(event_logger: Any) -> Callable[[], bool]:
     try:
         modified = event_logger._modified_listeners
         unmodified = event_logger._unmodified_listeners
-        event_logger.handlers  # noqa: B018 (an attribute it must have)
+        handlers = [event_logger.handlers]
     except AttributeError:
         return lambda: True
 
+    # The handlers list is changed in place (``add_handler``), or replaced
+    # as a trait: reading the trait costs more than the rest of the test,
+    # and this is asked once per execution.
+    def replaced(change: Any) -> None:
+        handlers[0] = change["new"]
+
+    with contextlib.suppress(Exception):  # no traits: the list is never replaced
+        event_logger.observe(replaced, "handlers")
+
     def listening() -> bool:
         return bool(
-            event_logger.handlers
+            handlers[0]
             or modified.get(HISTORY_CHANGED)
             or unmodified.get(HISTORY_CHANGED)
         )

@@ -88,7 +88,7 @@ def test_a_reply_is_flushed_on_the_next_turn_and_the_timer_called_off():
         # Given a request waiting with the timer armed
         conn, observer = connection()
         observer.armed = observer.scheduled = False
-        observer.delay = observer.quiet_delay = 600.0
+        observer.delay = 600.0
         conn.handle_incoming_message(b"request")
         assert observer.armed and observer.queued == 1
         flushed = []
