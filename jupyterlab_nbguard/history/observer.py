@@ -171,12 +171,13 @@ class ExecutionObserver(MessageQueue):
                 if type(header) is not bytes:
                     header = as_bytes(header)
                 # one scan in C passes a status or an output over; the type is
-                # then read exactly (an id or a name may say "execute_)
-                if EXECUTE not in header:
+                # then read exactly (an id or a name may say "execute_); every
+                # search is a ``find`` (see :mod:`.wire`)
+                if header.find(EXECUTE) < 0:
                     if (
                         orphaned
                         and kernel_id in orphaned
-                        and (STATUS in header or ERROR in header)
+                        and (header.find(STATUS) >= 0 or header.find(ERROR) >= 0)
                     ):
                         self._read_inputs(inputs)  # an idle finishes by the count
                         self._zmq_kernel(kernel_id, frames, seen)
@@ -187,7 +188,7 @@ class ExecutionObserver(MessageQueue):
                 parent = frames[start + 3]
                 if type(parent) is not bytes:
                     parent = as_bytes(parent)
-                if QUOTED_REPLY in kind:
+                if kind.find(QUOTED_REPLY) >= 0:
                     content = frames[start + 5]
                     if type(content) is not bytes:
                         content = as_bytes(content)
@@ -198,7 +199,7 @@ class ExecutionObserver(MessageQueue):
                     if waiting is not None and reply[2] is None:
                         self._input(kernel_id, reply[0], waiting)
                     record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-                elif QUOTED_INPUT in kind:
+                elif kind.find(QUOTED_INPUT) >= 0:
                     inputs[(kernel_id, parent)] = frames[start + 5]
             except Exception:  # observation must never break the proxy
                 log.debug("nbguard could not read a queued message", exc_info=True)
@@ -281,16 +282,16 @@ class ExecutionObserver(MessageQueue):
         """
         header, parent, content = message_parts(frames)
         kind = header_type(header)
-        if QUOTED_REPLY in kind:
+        if kind.find(QUOTED_REPLY) >= 0:
             reply = zmq_reply(parent, content)
             if reply is not None:
                 self.store.record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
-        elif QUOTED_INPUT in kind:
+        elif kind.find(QUOTED_INPUT) >= 0:
             msg_id = msg_id_of(parent)
             if type(msg_id) is str:
                 self._input(kernel_id, msg_id, content)
         elif self.store.has_orphans(kernel_id) and (
-            STATUS in header or ERROR in header
+            header.find(STATUS) >= 0 or header.find(ERROR) >= 0
         ):
             message = {"header": loads(header), "content": loads(content)}
             message["parent_header"] = loads(parent)
