@@ -33,23 +33,19 @@ import orjson
 REQUEST = b"execute_request"
 REPLY = b"execute_reply"
 INPUT = b"execute_input"
+STATUS = b"status"
+ERROR = b"error"
 DELIMITER = b"<IDS|MSG>"
-#: In the header of every message the observer reads from a local kernel
-#: (``execute_input``, ``execute_reply``) and of few others (``execute_result``).
-EXECUTE = b'"execute_'
-STATUS = b'"status"'
-ERROR = b'"error"'
 CELL_ID = b'"cellId"'
 DELETED = b'"deletedCells"'
 # JSON escapes every quote inside a string, so an unescaped key is a real key.
 COUNT = re.compile(rb'"execution_count":\s*(\d+)')
-MSG_ID_KEY = b'"msg_id":'
-MSG_TYPE_KEY = b'"msg_type":'
-#: Quoted as in the header: the closing quote makes the type exact.
-QUOTED_REQUEST = b'"execute_request"'
-QUOTED_REPLY = b'"execute_reply"'
-QUOTED_INPUT = b'"execute_input"'
-_OPENINGS = (b'"', b' "')
+#: A header's ``msg_type``, whole (up to its closing quote: exact). A type
+#: with an escape is no type the observer reads.
+MSG_TYPE = re.compile(rb'"msg_type":\s*"([^"\\]*)"')
+#: A header's ``msg_id`` up to the first quote or backslash; the second group
+#: says which (a backslash: an escape, so the header is decoded instead).
+MSG_ID = re.compile(rb'"msg_id":\s*"([^"\\]*)(["\\])')
 #: A v1 message starts with its offset count, then where the channel name
 #: starts, where the header starts (the channel's end) and where it ends.
 V1_HEAD = struct.Struct("<4Q")
@@ -65,6 +61,7 @@ Request = tuple[str, str, str | None, Sequence[str], bool]
 Reply = tuple[str, str, int | None]
 
 _orjson_loads = orjson.loads
+_search_id = MSG_ID.search
 
 
 def as_bytes(frame: Any) -> bytes:
@@ -112,29 +109,21 @@ def message_parts(frames: Sequence[Any]) -> tuple[bytes, bytes, bytes]:
 
 
 def header_type(header: bytes) -> bytes:
-    """The bytes after a header's ``"msg_type":``, to be searched for a type.
+    """A header's ``msg_type`` (``b"execute_reply"``), read without decoding it.
 
-    Nineteen bytes from the value's opening quote (after any whitespace): a
-    quoted ``"execute_request"`` fits, with its closing quote, which makes
-    the type exact. Finding the key stops at the first quarter of a
-    jupyter_client header, so the rest is never read. Empty if there is no
-    such key (a header packed with a space before the colon, say).
+    One regular expression, which stops at the key (the second of a
+    jupyter_client header), so the rest is never read. Empty if there is no
+    such key or its value has an escape.
     """
-    at = header.find(MSG_TYPE_KEY)
-    if at < 0:
-        return b""
-    kind = header[at + 11 : at + 30]
-    if not kind.startswith(_OPENINGS):  # more whitespace than one space
-        kind = header[at + 11 :].lstrip()[:19]
-    return kind
+    found = MSG_TYPE.search(header)
+    return b"" if found is None else found[1]
 
 
 def msg_id_of(header: Any) -> Any:
     """A header's ``msg_id`` (bytes or a frame), read without decoding it.
 
-    The id is the first key of jupyter_client's headers, so only their
-    first bytes are read. An id with escapes, or a header packed otherwise,
-    is decoded. Not always a ``str``: the caller checks.
+    An id with escapes, or a header packed otherwise, is decoded. Not always
+    a ``str``: the caller checks.
     """
     if type(header) is bytes:
         return _msg_id_in(header, 0, len(header))
@@ -164,10 +153,11 @@ def _request(
 def v1_request(message: bytes) -> Request | None:
     """A v1 ``execute_request`` on the shell channel, or ``None``.
 
-    The header is searched in place for its type and id (decoded only if the
-    id has escapes), the metadata decoded only if a cheap search finds a key
-    a record keeps, the content always (the code is kept); the parent header
-    is never read, and nothing but the two decoded parts is copied.
+    The header is searched in place for its type and id (decoded only if
+    neither is found, or the id has escapes), the metadata decoded only if a
+    cheap search finds a key a record keeps, the content always (the code is
+    kept); the parent header is never read, and nothing but the two decoded
+    parts is copied.
     """
     count, channel, start, end, metadata_at, content_at, content_end = (
         V1_COUNT_PARTS.unpack_from(message)
@@ -184,15 +174,14 @@ def v1_request(message: bytes) -> Request | None:
         return None
     if start - channel != 5 or not message.startswith(b"shell", channel):
         return None
-    at = message.find(MSG_TYPE_KEY, start, end)
-    if at < 0 or not (
-        message.startswith(QUOTED_REQUEST, at + 11)
-        or message.startswith(QUOTED_REQUEST, at + 12)
-    ):
+    kind = MSG_TYPE.search(message, start, end)
+    if kind is None:
         header = loads(message[start:end])  # packed otherwise: decoded
         if header.get("msg_type") != "execute_request":
             return None
         msg_id = header.get("msg_id")
+    elif kind[1] != REQUEST:
+        return None
     else:
         msg_id = _msg_id_in(message, start, end)
     metadata = (
@@ -206,16 +195,9 @@ def v1_request(message: bytes) -> Request | None:
 
 def _msg_id_in(message: bytes, start: int, end: int) -> Any:
     """The ``msg_id`` of the header at ``message[start:end]``, read in place."""
-    at = message.find(MSG_ID_KEY, start, end)
-    if at >= 0:
-        at += 9
-        if message[at : at + 1] == b" ":
-            at += 1
-        close = message.find(b'"', at + 1, end)
-        if message[at : at + 1] == b'"' and close > at:
-            value = message[at + 1 : close]
-            if value.find(b"\\") < 0:
-                return value.decode()
+    found = MSG_ID.search(message, start, end)
+    if found is not None and found[2] == b'"':
+        return found[1].decode()
     return loads(message[start:end]).get("msg_id")
 
 
@@ -243,9 +225,13 @@ def zmq_reply(parent: bytes, content: bytes) -> Reply | None:
     The parent header is searched for the request's id, the content decoded
     for the status and count.
     """
-    msg_id = msg_id_of(parent)
-    if type(msg_id) is not str:
-        return None
+    found = _search_id(parent)  # msg_id_of(parent), a call less per reply
+    if found is not None and found[2] == b'"':
+        msg_id = found[1].decode()
+    else:
+        msg_id = msg_id_of(parent)
+        if type(msg_id) is not str:
+            return None
     reply = loads(content)
     count = reply.get("execution_count")
     status = str(reply.get("status", "error"))
