@@ -110,6 +110,7 @@ def _launch(
     workdir: Path,
     pin_seed: int | None = None,
     extensions: Sequence[str] = (),
+    prefix: Sequence[str] = (),
 ) -> Server:
     port = free_port()
     token = secrets.token_hex(16)
@@ -150,6 +151,7 @@ def _launch(
         # a run, one core for all of them: identical processes stay alike.
         command = ["setarch", "-R", "taskset", "-c", str(SERVER_CPU), *command]
         env["PYTHONHASHSEED"] = str(pin_seed)
+    command = [*prefix, *command]
     log_path = home / "server.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
@@ -228,21 +230,27 @@ def servers(
     specs: Sequence[tuple[str, bool]],
     pin_seed: int | None = None,
     extensions: Sequence[str] = (),
+    prefix: Sequence[str] = (),
+    ready_within: float = 90,
 ) -> Iterator[list[Server]]:
     """Start one server per ``(name, nbguard_enabled)``, in parallel; stop all.
 
     With ``pin_seed``, every server runs on :data:`SERVER_CPU` without address
     randomisation and with that hash seed (see :func:`pin_kernels` for the
     rest). ``extensions`` are more server extensions (modules) every server
-    loads. Cleanup runs on success, on error and on Ctrl-C.
+    loads. ``prefix`` goes before the server's command (a tool that runs it,
+    such as valgrind), and ``ready_within`` is how many seconds it may take to
+    answer. Cleanup runs on success, on error and on Ctrl-C.
     """
     with tempfile.TemporaryDirectory(prefix="nbguard-bench-") as tmp:
         started: list[Server] = []
         try:
             for name, enabled in specs:
-                started.append(_launch(name, enabled, Path(tmp), pin_seed, extensions))
+                started.append(
+                    _launch(name, enabled, Path(tmp), pin_seed, extensions, prefix)
+                )
             for server in started:
-                _wait_ready(server)
+                _wait_ready(server, ready_within)
                 _check_extension(server)
             yield started
         finally:

@@ -3,19 +3,22 @@
 Every message between browsers and kernels passes here, so the work is split
 in two. The connection forwards a message first and then appends it to the
 queue, unread, with the time it was seen (:mod:`.batching`; code that runs
-right after the process woke up is slow however little it does, so even a
-look at the header waits); only ipykernel's iopub outputs and status
-changes, which its topics name, are not queued while no request has lost its
-connection. :meth:`ExecutionObserver.flush` then passes over a client's
-messages other than ``execute_request`` (the ``msg_type`` near the start of
-the v1 header) and a kernel's other messages (one search of the header
-frame), in one tight loop, and decodes only requests and ``execute_reply``
-(and ``status``/``error`` while some request has lost its connection), in
-order, with the decoders of :mod:`.wire`; an ``execute_input`` is decoded
-only if no reply followed it in the batch. ``observe_client`` and
-``observe_kernel`` queue for other callers (``observe_client`` only an
-``execute_request``); ``client_message`` and ``kernel_message`` decode and
-record at once, for callers without an event loop.
+right after the process woke up is slow however little it does, so even a look
+at the header waits); only ipykernel's iopub outputs and status changes, which
+its topics name, are not queued while no request has lost its connection, and
+its ``execute_input`` is kept aside instead, the latest of each kernel
+(:attr:`ExecutionObserver.last_input`): the reply brings the same count, so it
+is read only for a request still running at a flush.
+:meth:`ExecutionObserver.flush` then passes over a client's messages other
+than ``execute_request`` (the ``msg_type`` of the v1 header) and a kernel's
+other messages (one search of the header frame), in one tight loop, and
+decodes only requests and ``execute_reply`` (and ``status``/``error`` while
+some request has lost its connection), in order, with the decoders of
+:mod:`.wire`; a queued ``execute_input`` is decoded only if no reply followed
+it in the batch. ``observe_client`` and ``observe_kernel`` queue for other
+callers (``observe_client`` only an ``execute_request``); ``client_message``
+and ``kernel_message`` decode and record at once, for callers without an event
+loop.
 
 Three shapes arrive: the JSON websocket protocol (text), the binary
 ``v1.kernel.websocket.jupyter.org`` protocol (bytes with an offset table), and
@@ -61,6 +64,11 @@ class ExecutionObserver(MessageQueue):
     def __init__(self, store: HistoryStore) -> None:
         super().__init__()
         self.store = store
+        #: Each kernel's latest ipykernel ``execute_input`` (its ZeroMQ
+        #: frames), kept by the connection instead of queued while no request
+        #: is orphaned: its reply brings the same count, so only the input of
+        #: a request still running when the queue is flushed is ever read.
+        self.last_input: dict[str, Any] = {}
         store.follow(self.flush)
 
     # --- called by the connection after it forwarded a message ---------------
@@ -122,6 +130,8 @@ class ExecutionObserver(MessageQueue):
         """
         pending = self.pending
         if not pending:
+            if self.last_input:
+                self._read_last_inputs()
             return
         queue = pending.copy()
         pending.clear()
@@ -202,7 +212,29 @@ class ExecutionObserver(MessageQueue):
                 log.debug("nbguard could not read a queued message", exc_info=True)
         if inputs:
             self._read_inputs(inputs)
+        if self.last_input:
+            self._read_last_inputs()
         store.batch_recorded()
+
+    def _read_last_inputs(self) -> None:
+        """Record the count of each kernel's latest input if its request runs on.
+
+        Every request queued before it was recorded first, so a request the
+        input belongs to is known.
+        """
+        last_input = self.last_input
+        peek = self.store.peek
+        for kernel_id, frames in last_input.items():
+            history = peek(kernel_id)
+            if history is not None and history.pending:
+                try:
+                    _header, parent, content = message_parts(frames)
+                    msg_id = msg_id_of(parent)
+                    if type(msg_id) is str:
+                        self._input(kernel_id, msg_id, content)
+                except Exception:  # observation must never break the proxy
+                    log.debug("nbguard could not read an input", exc_info=True)
+        last_input.clear()
 
     def _read_inputs(self, inputs: dict[tuple[str, bytes], Any]) -> None:
         """Record the ``execute_input`` messages still waiting for a reply.

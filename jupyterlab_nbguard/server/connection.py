@@ -53,6 +53,7 @@ def observing_connection_class(
     # for a whole batch at once.
     pending = observer.pending
     queue = pending.append
+    last_input = observer.last_input
     # Kernels whose requests lost their connection: while there are any, the
     # flush needs iopub ``status`` and ``error`` too (changed in place).
     orphaned = observer.store.orphaned
@@ -73,17 +74,24 @@ def observing_connection_class(
             forward_out(self, stream, outgoing_msg)
         finally:
             # Of ipykernel's iopub messages (known by their topic) only an
-            # execute_input is recorded, unless a request lost its connection
-            # (then its status and error finish it): outputs and status
-            # changes, most of a kernel's traffic, are never queued. Shell
-            # messages and other kernels' are.
+            # execute_input is kept, unless a request lost its connection
+            # (then they are all queued, as its status and error finish it):
+            # outputs and status changes, most of a kernel's traffic, are
+            # never queued. Shell messages and other kernels' are.
             # A shell message (no topic: a reply) is recorded right after
             # this turn of the event loop, while the process is awake.
             try:
                 topic = outgoing_msg[0]
                 if topic.startswith(IPYKERNEL_TOPICS):
-                    wanted = orphaned or topic.endswith(INPUT_TOPIC)
-                    reply = False
+                    wanted = reply = False
+                    if orphaned:
+                        wanted = True
+                    elif topic.endswith(INPUT_TOPIC):
+                        # only the latest matters: the flush reads it if its
+                        # request still runs (the reply brings the count)
+                        last_input[self._nbguard_kernel_id] = outgoing_msg
+                        if not observer.armed:
+                            arm()
                 else:
                     wanted = reply = True
             except Exception:  # not a list of bytes: the flush looks at it

@@ -46,41 +46,48 @@ def connection() -> tuple[Any, ExecutionObserver]:
     return conn, observer
 
 
+INPUT = iopub(b"kernel.abc.execute_input")
+
+
 @pytest.mark.parametrize(
-    ("frames", "queued"),
+    ("frames", "kept"),
     [
-        (SHELL, True),  # a shell reply: no topic
-        (iopub(b"kernel.abc.execute_input"), True),
-        (iopub(b"kernel.abc.status"), False),
-        (iopub(b"kernel.abc.execute_result"), False),
-        (iopub(b"kernel.abc.error"), False),
-        (iopub(b"stream.stdout"), False),
-        (iopub(b"display_data"), False),
-        (iopub(b"comm-1f2e"), False),
-        (iopub(b"status"), True),  # another kernel's naming: looked at later
-        ([42, *SHELL], True),  # not bytes: looked at later, never raises
+        (SHELL, "queued"),  # a shell reply: no topic
+        (INPUT, "last input"),  # its reply brings the same count
+        (iopub(b"kernel.abc.status"), ""),
+        (iopub(b"kernel.abc.execute_result"), ""),
+        (iopub(b"kernel.abc.error"), ""),
+        (iopub(b"stream.stdout"), ""),
+        (iopub(b"display_data"), ""),
+        (iopub(b"comm-1f2e"), ""),
+        (iopub(b"status"), "queued"),  # another kernel's naming: looked at later
+        ([42, *SHELL], "queued"),  # not bytes: looked at later, never raises
     ],
 )
-def test_only_what_can_be_recorded_is_queued(frames: list[Any], queued: bool):
+def test_only_what_can_be_recorded_is_kept(frames: list[Any], kept: str):
     # Given an observing connection and no request that lost its connection
     conn, observer = connection()
     # When a kernel's message passes
     conn.handle_outgoing_message("stream", frames)
-    # Then it was forwarded as it came, and queued only if it can be recorded
+    # Then it was forwarded as it came, and kept only if it can be recorded:
+    # queued, or (an ipykernel execute_input) as the kernel's last input
     assert conn.forwarded == [frames]
-    assert [entry[1] for entry in observer.pending] == ([frames] if queued else [])
+    queued = [entry[1] for entry in observer.pending]
+    assert queued == ([frames] if kept == "queued" else [])
+    assert observer.last_input == ({"k": frames} if kept == "last input" else {})
 
 
 def test_with_an_orphan_every_iopub_message_is_queued():
     # Given a kernel whose request lost its connection
     conn, observer = connection()
     observer.store.orphaned.add("k")
-    # When its status and error pass
+    # When an input, a status and an error pass
     status, error = iopub(b"kernel.abc.status"), iopub(b"kernel.abc.error")
-    conn.handle_outgoing_message("stream", status)
-    conn.handle_outgoing_message("stream", error)
-    # Then both wait for the flush, which finishes the orphan from them
-    assert [entry[1] for entry in observer.pending] == [status, error]
+    for frames in (INPUT, status, error):
+        conn.handle_outgoing_message("stream", frames)
+    # Then all wait for the flush in order, which finishes the orphan from them
+    assert [entry[1] for entry in observer.pending] == [INPUT, status, error]
+    assert observer.last_input == {}
 
 
 def test_a_reply_is_flushed_on_the_next_turn_and_the_timer_called_off():
@@ -102,9 +109,10 @@ def test_a_reply_is_flushed_on_the_next_turn_and_the_timer_called_off():
         # Which records both and calls the timer off: nothing would wake
         assert flushed == [2] and observer.queued == 0
         assert not observer.armed and observer._timer_handle.cancelled()
-        # And an execute_input alone waits for the timer
-        conn.handle_outgoing_message("iopub", iopub(b"kernel.abc.execute_input"))
+        # And an execute_input alone is kept for the timer
+        conn.handle_outgoing_message("iopub", INPUT)
         await asyncio.sleep(0)
-        assert flushed == [2] and observer.queued == 1 and observer.armed
+        assert flushed == [2] and observer.queued == 0 and observer.armed
+        assert observer.last_input == {"k": INPUT}
 
     asyncio.run(scenario())
