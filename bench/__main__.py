@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 
-from . import cli, engine, history_memory, live, load, overhead, paired
+from . import cli, engine, history_memory, instructions, live, load, overhead, paired
 
 #: Status of a benchmark that prints its goals but passes no verdict.
 NO_VERDICT = -1
@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, Callable[[bool], int]] = {
     "engine": _engine,
     "overhead": lambda quick: overhead.main(["--quick"] if quick else []),
     "paired": lambda quick: paired.main(["--quick"] if quick else []),
+    "instructions": lambda quick: instructions.main(["--quick"] if quick else []),
     "load": lambda quick: load.main(["--quick"] if quick else []),
     "history_memory": lambda quick: history_memory.main(["--quick"] if quick else []),
     "cli": lambda quick: cli.main(["--quick"] if quick else []),

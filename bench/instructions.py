@@ -73,6 +73,7 @@ class Counter:
             ["callgrind_control", *args, str(self.pid)],
             check=True,
             stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             timeout=300,
         )
 

@@ -14,6 +14,7 @@ from ..engine.model import Execution, ExecutionStatus
 #: What a reply's ``status`` may finish a record as (``running`` is no answer).
 _FINISHED = {s.value: s for s in ExecutionStatus if s is not ExecutionStatus.RUNNING}
 _RUNNING = ExecutionStatus.RUNNING
+_ERROR = ExecutionStatus.ERROR
 
 
 def iso(seconds: float) -> str:
@@ -345,7 +346,7 @@ class HistoryStore:
         if record.orphaned:  # a reply replayed to a reconnected client
             self._recount(kernel_id)
         # a dict lookup: calling the Enum costs 15 times as much, every reply
-        record.status = _FINISHED.get(status, ExecutionStatus.ERROR)
+        record.status = _FINISHED.get(status, _ERROR)
         record.finished = self._clock() if at is None else at
         index = record.seq - history.dropped  # history.touch(record), inlined
         if 0 <= index < history._dirty_from:

@@ -87,6 +87,14 @@ def test_v1_request_keeps_what_a_record_needs():
     info = SESSION.msg("kernel_info_request", content={"code": "execute_request"})
     assert v1_request(v1(info)) is None
     assert v1_request(b"\x06" + b"\x00" * 7 + b"\xff" * 48) is None
+    # Content that is no object is no request; metadata that is none is ignored
+    odd = [spaced(msg[k]) for k in ("header", "parent_header")]
+    listed = serialize_msg_to_ws_v1([*odd, b'["cellId"]', b"[1]"], "shell")
+    assert v1_request(listed) is None
+    kept = serialize_msg_to_ws_v1(
+        [*odd, b'["cellId"]', spaced(msg["content"])], "shell"
+    )
+    assert v1_request(kept) == (msg["header"]["msg_id"], "x = 1", None, (), True)
     # A header packed with a space before each colon is decoded instead
     parts = [spaced(msg[k]).replace(b'": ', b'" : ') for k in ("header",)]
     parts += [spaced(msg[k]) for k in ("parent_header", "metadata", "content")]
@@ -109,6 +117,10 @@ def test_json_request_and_reply_fields():
         "error",
         None,
     )
+    # content that is no object reads as an empty one; a lone surrogate
+    # escape (only Python's json accepts it) still gives the reply
+    assert zmq_reply(parent, b"[4]") == (msg["header"]["msg_id"], "error", None)
+    assert zmq_reply(parent, b'{"status": "ok", "s": "\\ud800"}')[1] == "ok"
     # the count is the last key of ipykernel's execute_input, after the code
     echoed = b'{"code": "\\"execution_count\\": 9", "execution_count": 3}'
     assert input_count(echoed) == 3
