@@ -127,8 +127,8 @@ async def interleaved(
             if reply.transit is not None:
                 transits[name].append(reply.transit * 1000)
     if settle:
-        # The window ends once the enabled server's timer has recorded the
-        # last executions (nobody reads meanwhile): all their cost is inside.
+        # The window ends once anything the enabled server deferred has run
+        # (its timer, while a browser listens): all their cost is inside.
         await asyncio.sleep(RECORDED_WITHIN)
     return {
         name: (

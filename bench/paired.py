@@ -19,8 +19,8 @@ process's luck is the same for all three.
 Its CPU counts every thread of the process, so the kernels take turns, in
 blocks: each block runs ``count`` executions on one kernel, one at a time as
 in :mod:`bench.overhead` (same v1 client, ``cellId`` metadata, the iopub
-``idle`` awaited), then waits until the observer's timer has recorded them
-(:data:`~bench.overhead.RECORDED_WITHIN`), and the block's CPU per execution
+``idle`` awaited), then waits :data:`~bench.overhead.RECORDED_WITHIN` seconds
+(anything the observer defers has run by then), and the block's CPU per execution
 is the process's CPU over that whole window. A cycle is one block per kernel,
 in an order that turns through every permutation; each cycle gives one
 difference ``observed - unobserved`` (the cost) and one
@@ -244,8 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(machine())
     print(
         f"{args.runs} runs x {args.cycles} cycles; a block is {args.passes} `pass` "
-        f"or {args.loops} loops on one kernel, then {RECORDED_WITHIN:.1f} s for the "
-        "observer's timer; v1 websocket protocol, cellId metadata; "
+        f"or {args.loops} loops on one kernel, then {RECORDED_WITHIN:.1f} s of "
+        "quiet; v1 websocket protocol, cellId metadata; "
         + ("an events listener (JupyterLab)" if args.listener else "no listener")
     )
     total: Blocks = {}
