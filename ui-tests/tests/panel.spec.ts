@@ -333,6 +333,9 @@ test.describe('Notebook Health panel and hover', () => {
 test('panel: grouping and filters outlive an empty list, a notebook switch and a reload', async ({
   page
 }) => {
+  // Two new notebooks, five checks and a reload: on two busy cores this ran
+  // out of the default 60 s once (waiting for the second notebook's dialog)
+  test.setTimeout(120_000);
   const ruleButton = healthPanel(page).getByRole('button', { name: 'Rule' });
   const search = healthPanel(page).getByRole('searchbox', {
     name: 'Filter findings by text'
