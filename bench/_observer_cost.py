@@ -5,9 +5,8 @@ between identical servers, so they can only bound the overhead. This measures
 directly what the observing connection class adds per execution: one v1
 ``execute_request`` from the client, one ``execute_reply`` from the kernel's
 shell socket and the usual three iopub messages (busy, execute_input, idle),
-each queued for the observer as the connection does after forwarding it
-(one list append with the time seen, unread, for all but the iopub messages
-ipykernel's topics say are status changes or outputs), then the deferred
+each passed to nbguard's observing connection class (around a base that
+forwards nothing), then the deferred
 ``flush`` that records them in a :class:`HistoryStore`. Both parts are
 reported: the first runs in the forwarding callback, the second in a batch
 once a second.
@@ -20,12 +19,16 @@ import contextlib
 import time
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 from jupyter_client.session import Session
 from jupyter_server.services.kernels.connection.base import serialize_msg_to_ws_v1
+from jupyter_server.services.kernels.connection.channels import (
+    ZMQChannelsWebsocketConnection,
+)
 
 from jupyterlab_nbguard.history import ExecutionObserver, HistoryStore
-from jupyterlab_nbguard.server.connection import INPUT_TOPIC, IPYKERNEL_TOPICS
+from jupyterlab_nbguard.server.connection import observing_connection_class
 
 Frames = list[tuple[str, list[bytes]]]
 
@@ -69,11 +72,26 @@ def _messages(session: Session, code: str) -> tuple[bytes, Frames]:
     return serialize_msg_to_ws_v1(parts, "shell"), frames
 
 
-def _queued(frames: list[bytes]) -> bool:
-    """Whether the connection queues a kernel's message while no request is
-    orphaned (the test it makes inline, by topic)."""
-    topic = frames[0]
-    return not topic.startswith(IPYKERNEL_TOPICS) or topic.endswith(INPUT_TOPIC)
+class _Forwarding(ZMQChannelsWebsocketConnection):
+    """Jupyter Server's connection with forwarding left out: only nbguard runs."""
+
+    def handle_outgoing_message(self, stream: str, outgoing_msg: Any) -> None:
+        """Forward nothing."""
+
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        """Forward nothing."""
+
+
+def _connection(observer: ExecutionObserver) -> Any:
+    """nbguard's observing connection class around :class:`_Forwarding`.
+
+    The flush after each reply is left to the caller (``scheduled`` stays
+    set), so the benchmark chooses when it runs.
+    """
+    observer.scheduled = True
+    conn = object.__new__(observing_connection_class(_Forwarding, observer))
+    conn.__dict__["_nbguard_kernel_id"] = "k"
+    return conn
 
 
 class _NoTimer:
@@ -95,21 +113,14 @@ def observer_cost_us(executions: int = 20_000) -> tuple[float, float]:
     for _ in range(5):
         msgs = [_messages(session, "x = 1\ny = x + 1") for _ in range(executions)]
         observer = ExecutionObserver(HistoryStore(max_executions=10_000))
-        pending, orphaned = observer.pending, observer.store.orphaned
-        queue, limit, now = pending.append, observer.max_queued, time.time
+        conn = _connection(observer)
         forwarding = flushing = 0.0
         with _running(loop):
             for i, (request, frames) in enumerate(msgs):
                 start = time.perf_counter()
-                # as the connection does (jupyterlab_nbguard.server.connection)
-                queue(("k", request, now(), 1))
-                if not observer.armed:
-                    observer.arm()
-                for _channel, zmq_frames in frames:
-                    if orphaned or _queued(zmq_frames):
-                        queue(("k", zmq_frames, now()))
-                        if len(pending) >= limit:
-                            observer.flush()
+                conn.handle_incoming_message(request)
+                for channel, zmq_frames in frames:
+                    conn.handle_outgoing_message(channel, zmq_frames)
                 middle = time.perf_counter()
                 if i % 50 == 49:
                     observer.flush()
@@ -141,16 +152,15 @@ def cold_flush_us(batch: int = 30, batches: int = 20, rounds: int = 5) -> float:
     results = []
     for _ in range(rounds):
         observer = ExecutionObserver(HistoryStore(max_executions=100_000))
-        queue, now, total = observer.pending.append, time.time, 0
+        conn, total = _connection(observer), 0
         with _running(_NoTimer()):
             for _ in range(batches):
                 for request, frames in [
                     _messages(session, "x = 1\ny = x + 1") for _ in range(batch)
                 ]:
-                    queue(("k", request, now(), 1))
-                    for _channel, zmq_frames in frames:
-                        if _queued(zmq_frames):
-                            queue(("k", zmq_frames, now()))
+                    conn.handle_incoming_message(request)
+                    for channel, zmq_frames in frames:
+                        conn.handle_outgoing_message(channel, zmq_frames)
                 junk[::64] = bytes(len(junk) // 64)
                 sum(o["n"] for o in objects[::3])
                 start = time.thread_time_ns()

@@ -43,7 +43,8 @@ from ._kernel import KernelClient
 from ._report import heading, machine, median, table, verdict
 from ._servers import Server, servers
 from .overhead import CPU_GOAL_US, Workload
-from .paired import LEGS, SWITCH, open_kernel
+from .overhead import workloads as overhead_workloads
+from .paired import LEGS, SWITCH, check_switch, open_kernel, recorded_executions
 
 #: Seconds without executions after each block.
 QUIET = 2.0
@@ -118,13 +119,7 @@ async def counted(
     finally:
         for client in clients.values():
             client.close()
-    recorded = {}
-    for leg, kernel_id in kernels.items():
-        history = server.request(
-            "GET", f"jupyterlab-nbguard/kernels/{kernel_id}/history"
-        )
-        recorded[leg] = len(history["executions"])
-    return counts, recorded
+    return counts, recorded_executions(server, kernels)
 
 
 async def user_cpu(server: Server, work: Workload, blocks: int) -> float:
@@ -156,10 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.cycles, args.passes, args.loops = 2, 50, 10
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
         raise SystemExit("bench.instructions needs valgrind: apt-get install valgrind")
-    workloads = [
-        Workload("pass", "pass", args.passes),
-        Workload("loop 10**6", "for _ in range(10**6): pass", args.loops),
-    ]
+    workloads = overhead_workloads(args.passes, args.loops)
     print(heading("instructions: nbguard's added server work, counted by callgrind"))
     print(machine())
     print(
@@ -188,9 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 counted(server, counter, workloads, args.cycles)
             )
     expected = 1 + sum(3 + args.cycles * w.count for w in workloads)
-    print(f"histories held {recorded} executions (observed: expected {expected})")
-    if recorded["observed"] != expected or any(recorded[leg] for leg in LEGS[1:]):
-        raise RuntimeError("the switch did not observe exactly the observed kernel")
+    check_switch(recorded, expected)
     return report(counts, rate)
 
 

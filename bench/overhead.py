@@ -68,6 +68,14 @@ class Workload:
     count: int
 
 
+def workloads(passes: int, loops: int) -> list[Workload]:
+    """The two workloads every overhead benchmark runs: ``pass`` and a loop."""
+    return [
+        Workload("pass", "pass", passes),
+        Workload("loop 10**6", "for _ in range(10**6): pass", loops),
+    ]
+
+
 Series = dict[str, dict[str, list[float]]]  # workload -> server -> per-run values
 METRICS = ("round trip", "transit", "server CPU", "main thread CPU")
 
@@ -332,10 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.passes, args.loops = 3, 60, 6
-    workloads = [
-        Workload("pass", "pass", args.passes),
-        Workload("loop 10**6", "for _ in range(10**6): pass", args.loops),
-    ]
+    chosen = workloads(args.passes, args.loops)
     print(heading("overhead: kernel round trips, nbguard enabled vs disabled"))
     print(machine())
     print(
@@ -360,13 +365,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         seed = random.randrange(2**32) if args.pin else None
         specs = [(name, name == "enabled") for name in order]
         with servers(specs, pin_seed=seed) as started:
-            run, seen = asyncio.run(
-                one_run(started, workloads, args.listener, args.pin)
-            )
+            run, seen = asyncio.run(one_run(started, chosen, args.listener, args.pin))
         extend(measures, run)
         recorded.append(seen)
     worst, control = report(measures)
-    expected = 1 + sum(3 + w.count for w in workloads)  # + the readiness probe
+    expected = 1 + sum(3 + w.count for w in chosen)  # + the readiness probe
     print(
         f"\nthe enabled server's history held {recorded} executions per run "
         f"(expected {expected} each)"

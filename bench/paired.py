@@ -48,7 +48,15 @@ import psutil
 from ._kernel import KernelClient
 from ._report import heading, machine, median, table, verdict
 from ._servers import Server, servers
-from .overhead import CPU_GOAL_US, GOAL, RECORDED_WITHIN, Workload, cpu_seconds, listen
+from .overhead import (
+    CPU_GOAL_US,
+    GOAL,
+    RECORDED_WITHIN,
+    Workload,
+    cpu_seconds,
+    listen,
+)
+from .overhead import workloads as overhead_workloads
 
 LEGS = ("observed", "unobserved", "unobserved-2")
 SWITCH = "bench._observe_switch"
@@ -127,13 +135,25 @@ async def one_run(
             client.close()
         if events is not None:
             events.close()
+    return blocks, recorded_executions(server, kernels)
+
+
+def recorded_executions(server: Server, kernels: dict[str, str]) -> dict[str, int]:
+    """How many executions each leg's kernel history holds."""
     recorded = {}
     for leg, kernel_id in kernels.items():
         history = server.request(
             "GET", f"jupyterlab-nbguard/kernels/{kernel_id}/history"
         )
         recorded[leg] = len(history["executions"])
-    return blocks, recorded
+    return recorded
+
+
+def check_switch(recorded: dict[str, int], expected: int) -> None:
+    """Fail unless the history holds every observed execution and no other."""
+    print(f"histories held {recorded} executions (observed: expected {expected})")
+    if recorded["observed"] != expected or any(recorded[leg] for leg in LEGS[1:]):
+        raise RuntimeError("the switch did not observe exactly the observed kernel")
 
 
 def paired(values: Sequence[float], base: Sequence[float]) -> list[float]:
@@ -232,14 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.cycles = 1, 6
-    workloads = [
-        work
-        for work in (
-            Workload("pass", "pass", args.passes),
-            Workload("loop 10**6", "for _ in range(10**6): pass", args.loops),
-        )
-        if work.count > 0
-    ]
+    workloads = [w for w in overhead_workloads(args.passes, args.loops) if w.count]
     print(heading("paired: nbguard's cost inside one server, observed vs unobserved"))
     print(machine())
     print(
@@ -256,9 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         per_block = {w.label: w.count for w in workloads}
         expected = 1 + args.cycles * sum(per_block.values()) + 3 * len(workloads)
-        print(f"histories held {recorded} executions (observed: expected {expected})")
-        if recorded["observed"] != expected or any(recorded[leg] for leg in LEGS[1:]):
-            raise RuntimeError("the switch did not observe exactly the observed kernel")
+        check_switch(recorded, expected)
         for label, legs in blocks.items():
             for leg, values in legs.items():
                 total.setdefault(label, {}).setdefault(leg, []).extend(values)
