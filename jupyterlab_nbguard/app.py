@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -9,7 +10,7 @@ from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.services.kernels.connection.channels import (
     ZMQChannelsWebsocketConnection,
 )
-from traitlets import Integer
+from traitlets import Float, Integer
 
 from .engine import Engine
 from .history import ExecutionObserver, HistoryStore
@@ -45,6 +46,15 @@ class NbGuardApp(ExtensionApp):
     max_cached_cells = Integer(
         20_000, config=True, help="Distinct cell sources whose analysis is cached."
     )
+    switch_interval = Float(
+        0.001,
+        config=True,
+        help=(
+            "Longest the check worker holds the GIL while the event loop waits, "
+            "in seconds (sys.setswitchinterval; lowered to this, never raised). "
+            "0 leaves it alone."
+        ),
+    )
 
     def initialize_settings(self) -> None:
         """Create the store and engine, and hook the kernel websocket class."""
@@ -58,6 +68,14 @@ class NbGuardApp(ExtensionApp):
         self.engine = Engine(self.max_cached_cells)
         # One worker: the engine's caches are not shared across threads, and
         # checks stay off the event loop that proxies kernel messages.
+        # While it analyses, the loop waits for the GIL at each wake-up (a
+        # socket read, a write) for up to the switch interval, 5 ms by
+        # default: a request's few hand-overs then cost 100 ms and more on a
+        # slow 2-core machine (tests/server/test_bad_input.py). At 1 ms the
+        # loop answers in a fifth of that, and the worker is slowed only
+        # while both want to run.
+        if 0 < self.switch_interval < sys.getswitchinterval():
+            sys.setswitchinterval(self.switch_interval)
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbguard")
         self.pool.submit(self.engine.warm_up)
         self.observer = ExecutionObserver(self.store)

@@ -37,12 +37,13 @@ Queued = tuple[Any, ...]
 class MessageQueue(ABC):
     """Messages waiting to be recorded, and when that happens.
 
-    Every message arms the timer (:meth:`arm`) unless it is armed already or
-    nobody listens: a reply that comes after the timer fired for its request
+    The first message of a batch arms the timer (:meth:`arm`) unless nobody
+    listens: a reply that comes after the timer fired for its request
     (a cell that runs longer than :attr:`delay`) is recorded within
     :attr:`delay` too.
 
-    Subclasses implement :meth:`flush`, which must empty :attr:`pending`.
+    Subclasses implement :meth:`flush`, which must empty :attr:`pending`
+    and then :meth:`settle`.
     """
 
     #: Seconds between the first message queued and the timer's flush, while
@@ -59,6 +60,14 @@ class MessageQueue(ABC):
         self.pending: list[Queued] = []
         #: Whether the timer will flush what is queued.
         self.armed = False
+        #: Whether what is queued is provided for: the timer is armed, or
+        #: nobody listened when the first message since the last flush came
+        #: (asked once per batch, not per message: the connection tests this
+        #: before calling :meth:`arm`).
+        self.covered = False
+        #: What :attr:`listening` said when the batch was covered: the flush
+        #: reuses it for the same batch instead of asking again.
+        self.heard = False
         self._timer_handle: asyncio.TimerHandle | None = None
         #: Whether a flush will run on the event loop's next turn.
         self.scheduled = False
@@ -79,7 +88,7 @@ class MessageQueue(ABC):
         """Queue ``entry`` and make sure a flush will record it."""
         pending = self.pending
         pending.append(entry)
-        if not self.armed:
+        if not self.covered:
             self.arm()
         if len(pending) >= self.max_queued:
             self.flush()
@@ -91,7 +100,11 @@ class MessageQueue(ABC):
         limit records it. Without a running event loop (a script, a test)
         nothing would call the timer, so the queue is flushed at once.
         """
-        if not self.armed and self.listening():
+        if self.covered:
+            return
+        self.covered = True
+        self.heard = self.listening()
+        if self.heard:
             try:
                 loop = asyncio.get_running_loop()
                 self._timer_handle = loop.call_later(self.delay, self._timer)
@@ -100,7 +113,7 @@ class MessageQueue(ABC):
                 self.flush()
 
     def soon(self) -> None:
-        """Flush on the event loop's next turn, and call the timer off.
+        """Flush on the event loop's next turn.
 
         The connection calls this after forwarding a kernel's reply, so the
         flush runs while the process is awake and its caches warm. What was
@@ -108,19 +121,29 @@ class MessageQueue(ABC):
         """
         if not self.scheduled:
             try:
-                asyncio.get_running_loop().call_soon(self._soon)
+                asyncio.get_running_loop().call_soon(self.flush)
                 self.scheduled = True
             except RuntimeError:  # no running loop: nothing to wait for
                 self.flush()
 
-    def _soon(self) -> None:
-        self.scheduled = False
-        self.flush()
-        # Nothing left to record: the timer would only wake a sleeping
-        # process for nothing (a cancelled timer wakes nobody).
-        if self.armed and not self.pending and self._timer_handle is not None:
+    def settle(self) -> None:
+        """Note that the queue was just emptied; :meth:`flush` ends with this.
+
+        A flush scheduled by :meth:`soon` may be asked for again, the next
+        message asks again whether anyone listens, and the timer is called
+        off: it would only wake a sleeping process for nothing (a cancelled
+        timer wakes nobody). The observer writes this out at the end of its
+        flush, where it runs once per reply; this is its other exits'.
+        """
+        self.scheduled = self.covered = False
+        if self.armed:
+            self.call_off()
+
+    def call_off(self) -> None:
+        """Cancel the armed timer."""
+        if self._timer_handle is not None:
             self._timer_handle.cancel()
-            self.armed = False
+        self.armed = False
 
     def _timer(self) -> None:
         self.armed = False

@@ -41,6 +41,7 @@ from .wire import (
     INPUT,
     MSG_TYPE,
     REPLY,
+    REPLY_TYPES,
     REQUEST,
     STATUS,
     V1_HEAD,
@@ -132,6 +133,7 @@ class ExecutionObserver(MessageQueue):
         if not pending:
             if self.last_input:
                 self._read_last_inputs()
+            self.settle()
             return
         queue = pending.copy()
         pending.clear()
@@ -142,6 +144,8 @@ class ExecutionObserver(MessageQueue):
         # its reply carries the very same parent header (and the same count)
         inputs: dict[tuple[str, bytes], Any] = {}
         search_type = MSG_TYPE.search
+        reply_packed, reply_spaced = REPLY_TYPES
+        last_input = self.last_input
         for entry in queue:
             try:
                 if len(entry) == 4:  # a client's execute_request
@@ -183,10 +187,17 @@ class ExecutionObserver(MessageQueue):
                 header = frames[start + 2]
                 if type(header) is not bytes:
                     header = as_bytes(header)
-                # the type, exactly, by one search of the header's first bytes
-                # (header_type, inlined: a call less per message)
-                found = search_type(header)
-                kind = b"" if found is None else found[1]
+                # A message without identities is a reply (shell, control or
+                # stdin): an execute_reply is found by its exact type's bytes,
+                # two finds at most; anything else by the type read whole (a
+                # regular expression, header_type inlined: a call less).
+                if start == 0 and (
+                    header.find(reply_packed) >= 0 or header.find(reply_spaced) >= 0
+                ):
+                    kind = REPLY
+                else:
+                    found = search_type(header)
+                    kind = b"" if found is None else found[1]
                 if kind == REPLY:
                     parent, content = frames[start + 3], frames[start + 5]
                     if type(parent) is not bytes:
@@ -196,10 +207,18 @@ class ExecutionObserver(MessageQueue):
                     reply = zmq_reply(parent, content)
                     if reply is None:
                         continue
-                    waiting = inputs.pop((kernel_id, parent), None)
-                    if waiting is not None and reply[2] is None:
-                        self._input(kernel_id, reply[0], waiting)
+                    if inputs:  # queued inputs (a kernel with orphans)
+                        waiting = inputs.pop((kernel_id, parent), None)
+                        if waiting is not None and reply[2] is None:
+                            self._input(kernel_id, reply[0], waiting)
                     record_reply(kernel_id, reply[0], reply[1], reply[2], seen)
+                    # The input kept aside is this request's if its parent
+                    # header (after its one topic) is the same bytes: the
+                    # kernel packs the one request's header for both
+                    # sockets. Then the reply said all it could.
+                    kept = last_input.get(kernel_id)
+                    if kept is not None and kept[4] == parent:
+                        del last_input[kernel_id]
                 elif kind == INPUT:
                     parent = frames[start + 3]
                     if type(parent) is not bytes:
@@ -212,9 +231,20 @@ class ExecutionObserver(MessageQueue):
                 log.debug("nbguard could not read a queued message", exc_info=True)
         if inputs:
             self._read_inputs(inputs)
-        if self.last_input:
+        if last_input:
             self._read_last_inputs()
-        store.batch_recorded()
+        # Reported only if someone would hear: as asked when the batch's
+        # first message came (a listener that came since, within this very
+        # batch, hears of the next change), or now.
+        changed = store.changed
+        if changed:
+            if self.heard if self.covered else self.listening():
+                store.batch_recorded()
+            else:
+                changed.clear()
+        self.scheduled = self.covered = False  # self.settle(), written out
+        if self.armed:
+            self.call_off()
 
     def _read_last_inputs(self) -> None:
         """Record the count of each kernel's latest input if its request runs on.

@@ -95,14 +95,8 @@ class KernelHistory:
     _dirty_from: int = 0
     _snapshot: tuple[Execution, ...] = ()
 
-    def add(self, record: ExecutionRecord) -> None:
-        """Append a request the kernel has just been sent."""
-        record.code = self._codes.setdefault(record.code, record.code)
-        record.seq = self.dropped + len(self.records)
-        self.records.append(record)
-        self.pending[record.msg_id] = record
-        if record.silent:
-            self.silent += 1
+    def trim(self) -> None:
+        """Drop the oldest tenth of the records (past ``max_executions``)."""
         if len(self.records) > self.max_executions:
             cut = max(1, self.max_executions // 10)
             for old in self.records[:cut]:
@@ -183,7 +177,10 @@ class HistoryStore:
         self.changed: dict[str, None] | None = None
 
     def batch_recorded(self) -> None:
-        """The observer recorded a batch; a subclass may report :attr:`changed`."""
+        """Report :attr:`changed` (a subclass may): a batch changed it.
+
+        The observer calls this only while someone would hear of it.
+        """
 
     def peek(self, kernel_id: str) -> KernelHistory | None:
         """The history of ``kernel_id`` as recorded so far, without catching up."""
@@ -235,20 +232,27 @@ class HistoryStore:
             history.deleted_cell_ids.update(deleted_cell_ids)
         if msg_id in history.pending:
             return  # the same request seen twice (a replayed buffer)
-        # positional: keywords cost a tenth more, once per execution
-        history.add(
-            ExecutionRecord(
-                msg_id,
-                code,
-                cell_id,
-                self._clock() if at is None else at,
-                None,
-                _RUNNING,
-                None,
-                silent,
-                connection,
-            )
+        # Appended here, not by a KernelHistory method: this runs once per
+        # execution. Positional: keywords cost a tenth more.
+        records = history.records
+        record = ExecutionRecord(
+            msg_id,
+            history._codes.setdefault(code, code),
+            cell_id,
+            self._clock() if at is None else at,
+            None,
+            _RUNNING,
+            None,
+            silent,
+            connection,
         )
+        record.seq = history.dropped + len(records)
+        records.append(record)
+        history.pending[msg_id] = record
+        if silent:
+            history.silent += 1
+        if len(records) > history.max_executions:
+            history.trim()
         if not silent and self.changed is not None:
             self.changed[kernel_id] = None
         if kernel_id in self.orphaned:  # the cap may have dropped an orphan
@@ -357,7 +361,8 @@ class HistoryStore:
             self.changed[kernel_id] = None
         if execution_count is not None:
             record.execution_count = execution_count
-            history.execution_count = max(history.execution_count, execution_count)
+            if execution_count > history.execution_count:  # max(), a call less
+                history.execution_count = execution_count
 
     def restart(self, kernel_id: str) -> None:
         """Start a new epoch: a restarted kernel has forgotten everything."""

@@ -26,6 +26,19 @@ from ..history import ExecutionObserver
 IPYKERNEL_TOPICS = (b"kernel.", b"stream.", b"display_data", b"comm-")
 #: The one iopub message recorded while no request lost its connection.
 INPUT_TOPIC = b".execute_input"
+#: What a message's first frame says it is: ipykernel's iopub output or
+#: status, its ``execute_input``, or anything else (a shell reply, whose first
+#: frame is the delimiter, or another kernel's message): see :func:`topic_kind`.
+OUTPUT, INPUT, OTHER = 0, 1, 2
+#: Topics whose kind is kept (per server; ipykernel's are few per kernel).
+MAX_TOPICS = 1024
+
+
+def topic_kind(topic: bytes) -> int:
+    """What the observer does with a kernel message whose first frame is ``topic``."""
+    if not topic.startswith(IPYKERNEL_TOPICS):
+        return OTHER
+    return INPUT if topic.endswith(INPUT_TOPIC) else OUTPUT
 
 
 def observing_connection_class(
@@ -67,6 +80,14 @@ def observing_connection_class(
     forward_in = base.handle_incoming_message
     forward_out = base.handle_outgoing_message
 
+    # What each iopub topic means to the observer, looked up in a dict (a
+    # bytes hash and a probe) instead of tested by ``startswith`` and
+    # ``endswith`` (an argument parse and a match each, a third of this
+    # function's instructions). Topics repeat: a kernel's status and input
+    # topics are the same for its whole life; what is unknown is worked out
+    # and kept, up to a bound (a comm topic per comm).
+    kinds: dict[Any, int] = {}
+
     def _outgoing_frames(self: Any, stream: Any, outgoing_msg: Any) -> None:
         # A local kernel's (stream, ZeroMQ frames), always: nbguard reads the
         # frames only.
@@ -82,32 +103,33 @@ def observing_connection_class(
             # this turn of the event loop, while the process is awake.
             try:
                 topic = outgoing_msg[0]
-                if topic.startswith(IPYKERNEL_TOPICS):
-                    wanted = reply = False
-                    if orphaned:
-                        wanted = True
-                    elif topic.endswith(INPUT_TOPIC):
-                        # only the latest matters: the flush reads it if its
-                        # request still runs (the reply brings the count)
-                        last_input[self._nbguard_kernel_id] = outgoing_msg
-                        if not observer.armed:
-                            arm()
-                else:
-                    wanted = reply = True
+                kind = kinds.get(topic)
+                if kind is None:
+                    kind = topic_kind(topic)
+                    if len(kinds) < MAX_TOPICS:
+                        kinds[topic] = kind
             except Exception:  # not a list of bytes: the flush looks at it
-                wanted = reply = True
-            if wanted:
+                kind = OTHER
+            if kind == OTHER:
                 queue((self._nbguard_kernel_id, outgoing_msg, now()))
-                if reply:
-                    if not observer.scheduled:
-                        soon()
+                if not observer.scheduled:
+                    soon()
+                if len(pending) >= limit:
+                    flush()
+            elif kind == INPUT or orphaned:
+                if orphaned:
+                    queue((self._nbguard_kernel_id, outgoing_msg, now()))
+                    if len(pending) >= limit:
+                        flush()
+                else:
+                    # only the latest matters: the flush reads it if its
+                    # request still runs (the reply brings the count)
+                    last_input[self._nbguard_kernel_id] = outgoing_msg
                 # Anything else waits for the timer (an execute_input whose
                 # cell runs on), so it is recorded without waiting for a
                 # reader: other clients learn of it from the event that follows.
-                elif not observer.armed:
+                if not observer.covered:
                     arm()
-                if len(pending) >= limit:
-                    flush()
 
     def _outgoing_any(self: Any, *args: Any) -> None:
         # A gateway's (JSON text, ...), or another server's shape.
@@ -132,7 +154,7 @@ def observing_connection_class(
                 # A client's message, queued with its connection: the flush
                 # passes over all but ``execute_request``.
                 queue((self._nbguard_kernel_id, incoming_msg, now(), id(self)))
-                if not observer.armed:
+                if not observer.covered:
                     arm()
                 if len(pending) >= limit:
                     flush()

@@ -39,7 +39,7 @@ class Forwarding(ZMQChannelsWebsocketConnection):
 def connection() -> tuple[Any, ExecutionObserver]:
     observer = ExecutionObserver(HistoryStore())
     # no timer, no flush after a reply: the queue stays inspectable
-    observer.armed = observer.scheduled = True
+    observer.armed = observer.covered = observer.scheduled = True
     cls = observing_connection_class(Forwarding, observer)
     conn = object.__new__(cls)
     conn.__dict__["_nbguard_kernel_id"] = "k"
@@ -94,7 +94,7 @@ def test_a_reply_is_flushed_on_the_next_turn_and_the_timer_called_off():
     async def scenario():
         # Given a request waiting with the timer armed
         conn, observer = connection()
-        observer.armed = observer.scheduled = False
+        observer.armed = observer.covered = observer.scheduled = False
         observer.delay = 600.0
         conn.handle_incoming_message(b"request")
         assert observer.armed and observer.queued == 1
